@@ -1,0 +1,97 @@
+// The database: MikroORM on SQLite (embedded default, through libsql) or PostgreSQL (DATABASE_URL).
+// Both run the same entities; each dialect has its own generated migrations, applied on start.
+import { MikroORM, type EntitySchema, type LoggerNamespace, type Options } from '@mikro-orm/core'
+import { LibSqlDriver } from '@mikro-orm/libsql'
+import { Migrator } from '@mikro-orm/migrations'
+import { PostgreSqlDriver } from '@mikro-orm/postgresql'
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Logger } from 'pino'
+import { coreEntities } from './entities.js'
+import type { ServerPlugin } from './plugins.js'
+import { StartupError } from './startup-error.js'
+
+export type Dialect = 'sqlite' | 'postgresql'
+
+export interface DatabaseTarget {
+  dialect: Dialect
+  /** File path or `:memory:` for SQLite, connection URL for PostgreSQL. */
+  location: string
+}
+
+/** Reads DATABASE_URL (or its absence) into a target; the default is a SQLite file in the data dir. */
+export function databaseTarget (databaseUrl: string | undefined, dataDir: string): DatabaseTarget {
+  if (databaseUrl === undefined) return { dialect: 'sqlite', location: path.join(dataDir, 'openclaw-cloud.sqlite') }
+  if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length)
+    return { dialect: 'sqlite', location: file === ':memory:' ? file : path.resolve(file) }
+  }
+  return { dialect: 'postgresql', location: databaseUrl }
+}
+
+export function describeTarget (target: DatabaseTarget): string {
+  if (target.dialect === 'sqlite') return `SQLite ${target.location}`
+  const url = new URL(target.location)
+  return `PostgreSQL ${url.hostname}:${url.port || '5432'}${url.pathname}`
+}
+
+// Migrations are compiled next to this module; under tsx the .ts sources are loaded instead.
+const here = path.dirname(fileURLToPath(import.meta.url))
+const runningTypeScript = import.meta.url.endsWith('.ts')
+
+export function migrationsDir (dialect: Dialect): string {
+  return path.join(here, 'migrations', dialect)
+}
+
+export interface OpenDatabaseOptions {
+  target: DatabaseTarget
+  entities: EntitySchema[]
+  logger: Logger
+}
+
+/** The core's entities and every installed plugin's, enabled or not: the schema does not depend on the plugin choice. */
+export function entitiesOf (installed: ServerPlugin[]): EntitySchema[] {
+  return [...coreEntities, ...installed.flatMap((definition) => definition.entities ?? [])]
+}
+
+export async function openDatabase (options: OpenDatabaseOptions): Promise<MikroORM> {
+  try {
+    return await connect(options)
+  } catch (err) {
+    throw new StartupError(`Cannot open the database (${describeTarget(options.target)}): ${(err as Error).message}`)
+  }
+}
+
+async function connect ({ target, entities, logger }: OpenDatabaseOptions): Promise<MikroORM> {
+  const shared: Options = {
+    entities,
+    discovery: { warnWhenNoEntities: false },
+    extensions: [Migrator],
+    preferTs: runningTypeScript,
+    migrations: {
+      path: migrationsDir(target.dialect),
+      pathTs: migrationsDir(target.dialect),
+      glob: runningTypeScript ? '!(*.d).ts' : '!(*.d).js',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      emit: 'ts',
+      silent: true
+    },
+    allowGlobalContext: false,
+    debug: logger.isLevelEnabled('trace') ? (['query'] satisfies LoggerNamespace[]) : false,
+    logger: (message) => logger.trace({ orm: message }, 'database')
+  }
+  if (target.dialect === 'sqlite') {
+    if (target.location !== ':memory:') await mkdir(path.dirname(target.location), { recursive: true })
+    return await MikroORM.init({ ...shared, driver: LibSqlDriver, dbName: target.location })
+  }
+  return await MikroORM.init({ ...shared, driver: PostgreSqlDriver, clientUrl: target.location })
+}
+
+/** Applies pending migrations; returns the names applied (none on an up-to-date database). */
+export async function migrate (orm: MikroORM): Promise<string[]> {
+  const applied = await orm.getMigrator().up()
+  return applied.map((migration) => migration.name)
+}
