@@ -22,7 +22,7 @@ import { packageInfo } from './package-info.js'
 import { resolvePlugins, type ServerPlugin } from './plugins.js'
 import { createReadiness, type Readiness } from './readiness.js'
 import { createValidatorCompiler } from './validation.js'
-import { coreRoutes } from './routes.js'
+import { coreAdminRoutes, coreRoutes } from './routes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -115,6 +115,11 @@ export const openclawCloud = fp<AppOptions>(async function openclawCloud (app, o
 
   await app.register(coreRoutes)
   for (const definition of enabled) await app.register(definition.plugin)
+  // After the plugins, so an identity plugin's `requireUser` exists: then every core admin route needs the admin scope.
+  await app.register(async function adminArea (admin) {
+    if (admin.hasDecorator('requireUser')) admin.addHook('onRequest', admin.requireUser({ scopes: ['admin'] }))
+    await admin.register(coreAdminRoutes)
+  })
 
   if (hasUi) {
     await app.register(fastifyStatic, { root: uiDir, prefix: '/', wildcard: false, index: 'index.html' })

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// `openclaw-cloud`: serve, migrate, check the configuration, list its keys.
+// `openclaw-cloud`: serve, migrate, create users, check the configuration, list its keys.
+import type { MikroORM } from '@mikro-orm/core'
 import { Command } from 'commander'
-import pino from 'pino'
-import { loadConfig, redactConfig } from './config.js'
+import { text } from 'node:stream/consumers'
+import pino, { type Logger } from 'pino'
+import { createUserCommand } from '../plugins/oauth/cli.js'
+import { loadConfig, redactConfig, type Config } from './config.js'
 import { configTable } from './config-table.js'
-import { databaseTarget, describeTarget, entitiesOf, migrate, openDatabase } from './db.js'
+import { databaseTarget, describeTarget, entitiesOf, migrate, openDatabase, type DatabaseTarget } from './db.js'
 import { installedPlugins } from './installed-plugins.js'
 import { packageInfo } from './package-info.js'
 import { pluginName, resolvePlugins } from './plugins.js'
@@ -19,24 +22,42 @@ program.command('serve')
   .description('start the server (HTTP API, console, enabled plugins) on the configured address')
   .action(async () => { await serve(await loadConfig()) })
 
+const logger = (): Logger => pino({ level: 'warn' })
+
+/** Opens the configured database with pending migrations applied, runs `work`, and closes it. */
+async function withDatabase (config: Config, work: (orm: MikroORM, applied: string[], target: DatabaseTarget) => Promise<void>): Promise<void> {
+  const target = databaseTarget(config.databaseUrl, config.dataDir)
+  const orm = await openDatabase({ target, entities: entitiesOf(installedPlugins), logger: logger() })
+  try {
+    await work(orm, await migrate(orm), target)
+  } finally {
+    await orm.close()
+  }
+}
+
 program.command('migrate')
   .description('apply pending database migrations and exit (serve also does this on start)')
   .action(async () => {
-    const config = await loadConfig()
-    const target = databaseTarget(config.databaseUrl, config.dataDir)
-    const orm = await openDatabase({
-      target,
-      entities: entitiesOf(installedPlugins),
-      logger: pino({ level: 'warn' })
-    })
-    try {
-      const applied = await migrate(orm)
+    await withDatabase(await loadConfig(), async (_orm, applied, target) => {
       console.log(applied.length === 0
         ? `${describeTarget(target)} is up to date`
         : `Applied ${applied.length} migration(s) to ${describeTarget(target)}:\n${applied.map((name) => `  ${name}`).join('\n')}`)
-    } finally {
-      await orm.close()
-    }
+    })
+  })
+
+program.command('user').description('manage accounts (oauth plugin)')
+  .command('create')
+  .description('create a verified local account, e.g. the first admin')
+  .requiredOption('--email <email>', 'email address of the account')
+  .option('--password-stdin', 'read the password from stdin (never from the command line, where other users could see it)')
+  .option('--admin', 'give the account the admin role')
+  .action(async (options: { email: string, passwordStdin?: boolean, admin?: boolean }) => {
+    if (options.passwordStdin !== true) throw new StartupError('Pass --password-stdin and the password on stdin, e.g. `printf %s "$PASSWORD" | openclaw-cloud user create --email ... --password-stdin`')
+    const password = (await text(process.stdin)).replace(/\r?\n$/, '')
+    const config = await loadConfig()
+    await withDatabase(config, async (orm) => {
+      console.log(await createUserCommand(orm, config, logger(), { email: options.email, password, admin: options.admin === true }))
+    })
   })
 
 const configCommand = program.command('config').description('inspect the configuration')

@@ -1,6 +1,5 @@
 // Every error code the API answers with, and the one place that turns errors into the uniform body
 // `{ statusCode, code, error, message }`. Clients get a message that names the problem, never internals.
-import createError from '@fastify/error'
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
 import { STATUS_CODES } from 'node:http'
 import Type, { type Static } from 'typebox'
@@ -12,9 +11,7 @@ export const ErrorBody = Type.Object({
   message: Type.String()
 }, { $id: 'ErrorBody', description: 'Every 4xx and 5xx answer has this shape.' })
 
-export const NotFound = createError('NOT_FOUND', '%s', 404)
-export const ServiceUnavailable = createError('SERVICE_UNAVAILABLE', '%s', 503)
-export const NotReady = createError('NOT_READY', 'Not ready: %s', 503)
+const DELIBERATE_5XX = new Set([502, 503, 504])
 
 /** Fastify's own error codes, renamed to stable codes of ours with the message a client can act on. */
 const FRAMEWORK_ERRORS: Record<string, { code: string, message?: (request: FastifyRequest) => string }> = {
@@ -39,7 +36,9 @@ export function installErrorHandling (app: FastifyInstance, servesConsole?: (req
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const statusCode = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
-    if (statusCode >= 500 && error.code !== NotReady().code && error.code !== ServiceUnavailable().code) {
+    // 502/503/504 with a code of ours say something the client can act on (e.g. NO_DOCKER);
+    // any 500 is a bug whose details stay in the log.
+    if (statusCode === 500 || (statusCode > 500 && !DELIBERATE_5XX.has(statusCode))) {
       request.log.error({ err: error }, 'request failed')
       return reply.code(500).send(errorBody(500, 'INTERNAL_ERROR', 'Internal server error; the request id in x-request-id helps an admin find the cause in the server log'))
     }

@@ -1,4 +1,4 @@
-// Routes of the core: liveness, readiness, the OpenAPI document, server info and the plugin list.
+// Routes of the core: liveness, readiness, the OpenAPI document, server info, and the admin's plugin list.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { databaseTarget } from './db.js'
@@ -73,8 +73,10 @@ export const coreRoutes: FastifyPluginAsyncTypebox = async (app) => {
     appsDomain: app.config.appsDomain,
     plugins: app.plugins.enabled.map(pluginName)
   }))
+}
 
-  // Open until the identity plugin exists; it then restricts /api/admin/* to admins.
+/** The core's admin routes; `app.ts` puts them behind the admin scope when an identity plugin runs. */
+export const coreAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/admin/plugins', {
     schema: {
       tags: ['admin'],

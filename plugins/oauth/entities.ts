@@ -1,0 +1,185 @@
+// Accounts and credentials. Opaque secrets are stored only as SHA-256 hashes (`tokenHash`).
+import { EntitySchema } from '@mikro-orm/core'
+
+export class User {
+  id!: string
+  email!: string
+  /** Null for accounts that only sign in through an external provider. */
+  passwordHash?: string | null
+  emailVerifiedAt?: Date | null
+  /** Role names delimited on both sides (`,admin,user,`) so `$like '%,admin,%'` finds a role on both dialects. */
+  roles!: string
+  createdAt: Date = new Date()
+  updatedAt: Date = new Date()
+}
+
+/** A signed-in browser (console session cookie). */
+export class Session {
+  id!: string
+  tokenHash!: string
+  user!: User
+  createdAt: Date = new Date()
+  lastSeenAt: Date = new Date()
+  expiresAt!: Date
+  userAgent?: string | null
+  ip?: string | null
+}
+
+/** Opaque refresh token of an API/CLI client; rotated on every use, grouped in families (RFC 6749 §10.4). */
+export class RefreshToken {
+  id!: string
+  tokenHash!: string
+  familyId!: string
+  user!: User
+  createdAt: Date = new Date()
+  expiresAt!: Date
+  usedAt?: Date | null
+  revokedAt?: Date | null
+}
+
+/** Personal API token with scopes and an expiry. */
+export class ApiToken {
+  id!: string
+  tokenHash!: string
+  user!: User
+  name!: string
+  /** Space-separated, as in an OAuth `scope` parameter. */
+  scopes!: string
+  createdAt: Date = new Date()
+  expiresAt!: Date
+  lastUsedAt?: Date | null
+}
+
+export type OneTimePurpose = 'verify-email' | 'reset-password' | 'setup-admin'
+
+/** Single-use, expiring token behind an emailed or logged link. */
+export class OneTimeToken {
+  id!: string
+  tokenHash!: string
+  purpose!: OneTimePurpose
+  user?: User | null
+  createdAt: Date = new Date()
+  expiresAt!: Date
+}
+
+/** Consecutive failed sign-ins per email (hashed), whether or not an account has it, so lockouts reveal nothing. */
+export class LoginThrottle {
+  key!: string
+  failures!: number
+  lockedUntil?: Date | null
+  updatedAt: Date = new Date()
+}
+
+export class AuditEvent {
+  id!: string
+  at: Date = new Date()
+  type!: string
+  /** Plain ids, not foreign keys: the trail outlives deleted accounts. */
+  userId?: string | null
+  actorId?: string | null
+  ip?: string | null
+  details?: Record<string, unknown> | null
+}
+
+const id = { type: 'uuid', primary: true } as const
+const tokenHash = { type: 'string', length: 64, unique: true } as const
+const owner = { kind: 'm:1', entity: () => User, deleteRule: 'cascade', index: true } as const
+
+export const UserSchema = new EntitySchema<User>({
+  class: User,
+  tableName: 'users',
+  properties: {
+    id,
+    email: { type: 'string', length: 320, unique: true },
+    passwordHash: { type: 'text', nullable: true },
+    emailVerifiedAt: { type: 'datetime', nullable: true },
+    roles: { type: 'string', length: 200 },
+    createdAt: { type: 'datetime' },
+    updatedAt: { type: 'datetime', onUpdate: () => new Date() }
+  }
+})
+
+export const SessionSchema = new EntitySchema<Session>({
+  class: Session,
+  tableName: 'sessions',
+  properties: {
+    id,
+    tokenHash,
+    user: owner,
+    createdAt: { type: 'datetime' },
+    lastSeenAt: { type: 'datetime' },
+    expiresAt: { type: 'datetime' },
+    userAgent: { type: 'string', length: 300, nullable: true },
+    ip: { type: 'string', length: 64, nullable: true }
+  }
+})
+
+export const RefreshTokenSchema = new EntitySchema<RefreshToken>({
+  class: RefreshToken,
+  tableName: 'refresh_tokens',
+  properties: {
+    id,
+    tokenHash,
+    familyId: { type: 'uuid', index: true },
+    user: owner,
+    createdAt: { type: 'datetime' },
+    expiresAt: { type: 'datetime' },
+    usedAt: { type: 'datetime', nullable: true },
+    revokedAt: { type: 'datetime', nullable: true }
+  }
+})
+
+export const ApiTokenSchema = new EntitySchema<ApiToken>({
+  class: ApiToken,
+  tableName: 'api_tokens',
+  properties: {
+    id,
+    tokenHash,
+    user: owner,
+    name: { type: 'string', length: 100 },
+    scopes: { type: 'string', length: 500 },
+    createdAt: { type: 'datetime' },
+    expiresAt: { type: 'datetime' },
+    lastUsedAt: { type: 'datetime', nullable: true }
+  }
+})
+
+export const OneTimeTokenSchema = new EntitySchema<OneTimeToken>({
+  class: OneTimeToken,
+  tableName: 'one_time_tokens',
+  properties: {
+    id,
+    tokenHash,
+    purpose: { type: 'string', length: 32 },
+    user: { ...owner, nullable: true },
+    createdAt: { type: 'datetime' },
+    expiresAt: { type: 'datetime' }
+  }
+})
+
+export const LoginThrottleSchema = new EntitySchema<LoginThrottle>({
+  class: LoginThrottle,
+  tableName: 'login_throttles',
+  properties: {
+    key: { type: 'string', length: 64, primary: true },
+    failures: { type: 'integer' },
+    lockedUntil: { type: 'datetime', nullable: true },
+    updatedAt: { type: 'datetime', onUpdate: () => new Date() }
+  }
+})
+
+export const AuditEventSchema = new EntitySchema<AuditEvent>({
+  class: AuditEvent,
+  tableName: 'audit_events',
+  properties: {
+    id,
+    at: { type: 'datetime', index: true },
+    type: { type: 'string', length: 64, index: true },
+    userId: { type: 'uuid', nullable: true, index: true },
+    actorId: { type: 'uuid', nullable: true },
+    ip: { type: 'string', length: 64, nullable: true },
+    details: { type: 'json', nullable: true }
+  }
+})
+
+export const oauthEntities = [UserSchema, SessionSchema, RefreshTokenSchema, ApiTokenSchema, OneTimeTokenSchema, LoginThrottleSchema, AuditEventSchema]
