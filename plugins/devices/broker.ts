@@ -1,0 +1,172 @@
+// The embedded MQTT broker (ARCHITECTURE §3 "MQTT"): Aedes behind plain TCP, TLS when a certificate
+// is configured, and WebSocket at /mqtt on the HTTP server. Knows which box is connected on which
+// session; what boxes may do is decided by the hooks it is given (auth.ts, acl.ts).
+import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes'
+import type { FastifyBaseLogger } from 'fastify'
+import type { IncomingMessage, Server as HttpServer } from 'node:http'
+import net, { type AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import tls from 'node:tls'
+import { createWebSocketStream, WebSocketServer } from 'ws'
+import type { Acl } from './acl.js'
+import type { Authenticate } from './auth.js'
+
+export const MQTT_WEBSOCKET_PATH = '/mqtt'
+
+export interface BrokerOptions {
+  host: string
+  port: number
+  tls?: { port: number, cert: Buffer, key: Buffer }
+  /** Where MQTT over WebSocket is served, at MQTT_WEBSOCKET_PATH. */
+  httpServer: HttpServer
+  maxPayload: number
+  authenticate: Authenticate
+  acl: Acl
+  log: FastifyBaseLogger
+  events: BrokerEvents
+}
+
+export interface BrokerEvents {
+  connected: (deviceId: string) => void
+  disconnected: (deviceId: string) => void
+  /** The box subscribed to these filters, or resumed a session that holds them. */
+  subscribed: (deviceId: string, topics: string[]) => void
+}
+
+export interface DeviceBroker {
+  readonly port: number
+  readonly tlsPort: number | undefined
+  isConnected: (deviceId: string) => boolean
+  isSubscribed: (deviceId: string, topic: string) => boolean
+  /** Writes a packet to the box's live session; false when it has none. Resolves once written. */
+  send: (deviceId: string, packet: Pick<PublishPacket, 'topic' | 'payload' | 'qos'>) => Promise<boolean>
+  /** The server's own publisher: straight into the broker, no network credential involved. */
+  publish: (packet: Pick<PublishPacket, 'topic' | 'payload' | 'qos' | 'retain'>) => Promise<void>
+  disconnect: (deviceId: string) => void
+  /** Resolves when Aedes and every listener answer. */
+  check: () => Promise<void>
+  close: () => Promise<void>
+}
+
+type Subscriptions = Record<string, Subscription | undefined>
+
+async function listen (server: net.Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => { server.off('error', reject); resolve() })
+  })
+  return (server.address() as AddressInfo).port
+}
+
+async function closeServer (server: net.Server): Promise<void> {
+  if (!server.listening) return
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+}
+
+export async function startBroker (options: BrokerOptions): Promise<DeviceBroker> {
+  const { log, events } = options
+  const sessions = new Map<string, Client>()
+
+  const aedes = await Aedes.createBroker({
+    // The hooks are callback-style; each async function is adapted here, once.
+    authenticate: (client, username, password, done) => {
+      options.authenticate(client, username, password).then(() => done(null, true), (err: Error) => done(err as never, false))
+    },
+    authorizePublish: (client, packet, done) => {
+      options.acl.authorizePublish(client, packet).then(() => done(null), done)
+    },
+    authorizeSubscribe: (client, subscription, done) => {
+      options.acl.authorizeSubscribe(client, subscription).then((granted) => done(null, granted), (err: Error) => done(err))
+    }
+  })
+
+  aedes.on('clientReady', (client) => {
+    sessions.set(client.id, client)
+    events.connected(client.id)
+    // A resumed session (clean = 0) keeps its subscriptions without a new SUBSCRIBE (MQTT 3.1.1 §3.1.2.4).
+    const restored = Object.keys((client as unknown as { subscriptions: Subscriptions }).subscriptions)
+    if (restored.length > 0) events.subscribed(client.id, restored)
+  })
+  aedes.on('clientDisconnect', (client) => {
+    // After a session takeover (MQTT 3.1.1 §3.1.4-2) the old connection's goodbye must not mark the new one gone.
+    if (sessions.get(client.id) !== client) return
+    sessions.delete(client.id)
+    events.disconnected(client.id)
+  })
+  aedes.on('subscribe', (subscriptions, client) => {
+    if (sessions.get(client.id) === client) events.subscribed(client.id, subscriptions.filter((s) => (s.qos as number) !== 0x80).map((s) => s.topic))
+  })
+  aedes.on('clientError', (client, err) => { log.debug({ deviceId: client.id, err: err.message }, 'MQTT client error') })
+  aedes.on('connectionError', (_client, err) => { log.debug({ err: err.message }, 'MQTT connection error') })
+
+  const handle = (stream: Duplex, request?: IncomingMessage): void => { aedes.handle(stream, request) }
+  const tcp = net.createServer(handle)
+  const secure = options.tls === undefined ? undefined : tls.createServer({ cert: options.tls.cert, key: options.tls.key }, handle)
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload + 1024 })
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (new URL(request.url ?? '/', 'http://x').pathname !== MQTT_WEBSOCKET_PATH) return
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      // At once: a frame that arrives before the stream listens would be lost.
+      const stream = createWebSocketStream(ws)
+      stream.on('error', () => { ws.terminate() })
+      handle(stream, request)
+    })
+  }
+  options.httpServer.on('upgrade', onUpgrade)
+
+  let port: number
+  let tlsPort: number | undefined
+  try {
+    port = await listen(tcp, options.port, options.host)
+    if (secure !== undefined) tlsPort = await listen(secure, options.tls!.port, options.host)
+  } catch (err) {
+    options.httpServer.off('upgrade', onUpgrade)
+    await closeServer(tcp)
+    await new Promise<void>((resolve) => aedes.close(() => resolve()))
+    throw err
+  }
+  log.info({ port, tlsPort, websocket: MQTT_WEBSOCKET_PATH }, 'MQTT broker listening')
+
+  const session = (deviceId: string): Client | undefined => {
+    const client = sessions.get(deviceId)
+    return client?.connected === true && !client.closed ? client : undefined
+  }
+
+  return {
+    port,
+    tlsPort,
+    isConnected: (deviceId) => session(deviceId) !== undefined,
+    isSubscribed (deviceId, topic) {
+      const client = session(deviceId)
+      return client !== undefined && (client as unknown as { subscriptions: Subscriptions }).subscriptions[topic] !== undefined
+    },
+    async send (deviceId, packet) {
+      const client = session(deviceId)
+      if (client === undefined) return false
+      return await new Promise((resolve) => {
+        client.publish({ cmd: 'publish', dup: false, retain: false, ...packet }, (err) => resolve(err === undefined || err === null))
+      })
+    },
+    async publish (packet) {
+      if (aedes.closed) return
+      await new Promise<void>((resolve, reject) => {
+        aedes.publish({ cmd: 'publish', dup: false, ...packet }, (err) => { if (err) reject(err); else resolve() })
+      })
+    },
+    disconnect (deviceId) { sessions.get(deviceId)?.close() },
+    async check () {
+      if (aedes.closed) throw new Error('MQTT broker is closed')
+      if (!tcp.listening) throw new Error('MQTT listener is not listening')
+      if (secure !== undefined && !secure.listening) throw new Error('MQTT TLS listener is not listening')
+    },
+    async close () {
+      options.httpServer.off('upgrade', onUpgrade)
+      const closing = [closeServer(tcp), secure === undefined ? undefined : closeServer(secure)]
+      await new Promise<void>((resolve) => aedes.close(() => resolve()))
+      for (const ws of wss.clients) ws.terminate()
+      await new Promise<void>((resolve) => wss.close(() => resolve()))
+      await Promise.all(closing)
+    }
+  }
+}

@@ -1,0 +1,145 @@
+// Box commands (issue 6 "Commands"): created pending and persisted, published QoS 1 on
+// `devices/{id}/commands` while the box is connected and subscribed, otherwise when it next
+// subscribes (or resumes its session) — until it expires; expired ones are never sent. The box's
+// `devices/{id}/commands/{cmdId}/result` moves it to succeeded / failed / expired.
+//
+// The database, not the broker's session store, is the queue: it survives restarts, holds for boxes
+// that connect with a clean session, and lets expiry be enforced at send time. A command is sent at
+// most once per live session and is `delivered` once written to it; only a connection lost between
+// that write and the box's PUBACK can repeat it on the next session, which QoS 1 allows
+// (MQTT 3.1.1 §4.3.2) — the box drops a command id it has already run.
+import type { MikroORM } from '@mikro-orm/core'
+import type { FastifyBaseLogger } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import { COMMAND_NAMES, CommandParams, type Command, type CommandName, type CommandResult } from '../../protocol/payloads.js'
+import { check } from '../../protocol/validate.js'
+import { DeviceCommand } from './entities.js'
+import { InvalidCommand } from './errors.js'
+import { getDevice } from './registry.js'
+import { createKeyedQueue } from './serial.js'
+
+export interface CommandTransport {
+  /** True when the box is connected and subscribed to its commands topic. */
+  reachable: (deviceId: string) => boolean
+  /** Publishes QoS 1 on the box's live session; false when it has none. */
+  send: (deviceId: string, command: Command) => Promise<boolean>
+}
+
+export interface CommandsOptions {
+  orm: MikroORM
+  log: FastifyBaseLogger
+  transport: CommandTransport
+  defaultTtlSeconds: number
+  sweepIntervalMs?: number
+  now?: () => Date
+}
+
+export interface NewCommand {
+  deviceId: string
+  name: string
+  params?: unknown
+  ttlSeconds?: number
+}
+
+export interface Commands {
+  /** Validates and persists the command, and sends it at once when the box is reachable. */
+  create: (input: NewCommand) => Promise<DeviceCommand>
+  get: (deviceId: string, commandId: string) => Promise<DeviceCommand | null>
+  list: (deviceId: string, limit?: number) => Promise<DeviceCommand[]>
+  /** Sends the box's pending, unexpired commands, oldest first. */
+  deliverPending: (deviceId: string) => Promise<void>
+  recordResult: (deviceId: string, result: CommandResult) => Promise<void>
+  /** Marks pending commands past their expiry as expired; resolves to how many. */
+  expireDue: (deviceId?: string) => Promise<number>
+  close: () => Promise<void>
+}
+
+const isCommandName = (name: string): name is CommandName => (COMMAND_NAMES as readonly string[]).includes(name)
+
+export function createCommands (options: CommandsOptions): Commands {
+  const now = options.now ?? (() => new Date())
+  const em = () => options.orm.em.fork()
+  const queue = createKeyedQueue()
+
+  const expireDue = async (deviceId?: string): Promise<number> => {
+    const at = now()
+    return await em().nativeUpdate(DeviceCommand,
+      { ...(deviceId === undefined ? {} : { deviceId }), state: 'pending', expiresAt: { $lte: at } },
+      { state: 'expired', completedAt: at })
+  }
+
+  // One delivery run per box at a time, so a command created while the box subscribes is sent once.
+  const deliverPending = (deviceId: string): Promise<void> => queue.run(deviceId, async () => {
+    if (!options.transport.reachable(deviceId)) return
+    const pending = await em().find(DeviceCommand, { deviceId, state: 'pending', expiresAt: { $gt: now() } }, { orderBy: { createdAt: 'asc', id: 'asc' } })
+    for (const command of pending) {
+      if (command.expiresAt <= now()) continue
+      const payload = {
+        id: command.id,
+        name: command.name,
+        params: command.params,
+        issuedAt: command.createdAt.getTime(),
+        expiresAt: command.expiresAt.getTime()
+      } as Command
+      if (!(await options.transport.send(deviceId, payload))) return
+      await em().nativeUpdate(DeviceCommand, { id: command.id, state: 'pending' }, { state: 'delivered', deliveredAt: now() })
+    }
+  }).catch((err: unknown) => { options.log.error({ err, deviceId }, 'command delivery failed') })
+
+  const sweep = setInterval(() => {
+    expireDue().catch((err: unknown) => { options.log.error({ err }, 'command expiry sweep failed') })
+  }, options.sweepIntervalMs ?? 10_000).unref()
+
+  return {
+    async create (input) {
+      if (!isCommandName(input.name)) throw new InvalidCommand(`unknown command "${input.name}"; commands are ${COMMAND_NAMES.join(', ')}`)
+      const params = input.params ?? {}
+      const checked = check(CommandParams[input.name], params)
+      if (!checked.ok) throw new InvalidCommand(`params${checked.issue.path}: ${checked.issue.message}`)
+      const ttl = input.ttlSeconds ?? options.defaultTtlSeconds
+      if (!Number.isInteger(ttl) || ttl < 1) throw new InvalidCommand('ttlSeconds must be a positive whole number')
+      const fork = em()
+      await getDevice(fork, input.deviceId)
+      const createdAt = now()
+      const command = fork.create(DeviceCommand, {
+        id: randomUUID(),
+        deviceId: input.deviceId,
+        name: input.name,
+        params: params as Record<string, unknown>,
+        state: 'pending',
+        createdAt,
+        expiresAt: new Date(createdAt.getTime() + ttl * 1000)
+      })
+      await fork.flush()
+      await deliverPending(input.deviceId)
+      await fork.refresh(command)
+      return command
+    },
+
+    async get (deviceId, commandId) {
+      await expireDue(deviceId)
+      return await em().findOne(DeviceCommand, { id: commandId, deviceId })
+    },
+
+    async list (deviceId, limit = 100) {
+      await expireDue(deviceId)
+      return await em().find(DeviceCommand, { deviceId }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit })
+    },
+
+    deliverPending,
+
+    async recordResult (deviceId, result) {
+      const updated = await em().nativeUpdate(DeviceCommand,
+        { id: result.id, deviceId, state: { $in: ['pending', 'delivered'] } },
+        { state: result.status, completedAt: now(), message: result.message ?? null, output: result.output ?? null })
+      if (updated === 0) options.log.info({ deviceId, commandId: result.id }, 'command result ignored: no such open command')
+    },
+
+    expireDue,
+
+    async close () {
+      clearInterval(sweep)
+      await queue.idle()
+    }
+  }
+}

@@ -1,0 +1,32 @@
+// What the devices plugin decorates on Fastify, for the routes and plugins that come after it
+// (factory and owner routes, the tunnel, metrics).
+import type { EntityManager } from '@mikro-orm/core'
+import type { DeviceBroker } from './broker.js'
+import type { Commands } from './commands.js'
+import type { Presence } from './presence.js'
+import type { BatchRegistration, BatchSummary, RegistrationOutcome } from './registry.js'
+import type { BrokerStats } from './stats.js'
+import type { TelemetryRange, TelemetrySeries } from './telemetry-query.js'
+import type { TelemetryStore } from './telemetry.js'
+import type { VerifyDeviceToken } from './verifier.js'
+
+export interface DevicesApi {
+  /** The one device-JWT verifier (HTTP, MQTT, tunnel): resolves to the device id or rejects with a DeviceJwtError. */
+  verifyToken: VerifyDeviceToken
+  registerBatch: (input: BatchRegistration, em?: EntityManager) => Promise<RegistrationOutcome>
+  getBatch: (batchId: string) => Promise<BatchSummary>
+  /** Refuses the box from now on and ends its MQTT session. */
+  revoke: (deviceId: string) => Promise<void>
+  restore: (deviceId: string) => Promise<void>
+  commands: Commands
+  telemetry: Pick<TelemetryStore, 'latest' | 'flush' | 'prune'> & { query: (deviceId: string, range: TelemetryRange) => Promise<TelemetrySeries> }
+  presence: Pick<Presence, 'flush'>
+  broker: Pick<DeviceBroker, 'port' | 'tlsPort' | 'isConnected' | 'isSubscribed' | 'publish'>
+  stats: BrokerStats
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    devices: DevicesApi
+  }
+}

@@ -1,0 +1,97 @@
+// Shared setup for the devices tests: an app with the devices plugin and its broker on port 0,
+// boxes registered with keys generated here, device JWTs signed with protocol's signer.
+import type { FastifyInstance } from 'fastify'
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
+import type { KeyObject } from 'node:crypto'
+import type { Test } from 'tap'
+import { generateDeviceId } from '../../protocol/device-id.js'
+import { signDeviceJwt } from '../../protocol/device-jwt.js'
+import { exportPublicKeyRaw, generateDeviceKeyPair } from '../../protocol/device-keys.js'
+import { hashClaimCode, generateClaimCode } from '../../protocol/claim-code.js'
+import type { Telemetry } from '../../protocol/payloads.js'
+import type { ConfigInput } from '../../server/config.js'
+import type { Dialect } from '../../server/db.js'
+import { devices } from '../../plugins/devices/index.js'
+import { buildTestApp } from '../helpers/app.js'
+
+export async function startDevicesApp (t: Test, options: { dialect?: Dialect, config?: Partial<ConfigInput> } = {}): Promise<FastifyInstance> {
+  const app = await buildTestApp(t, {
+    installed: [devices],
+    dialect: options.dialect,
+    config: { mqttHost: '127.0.0.1', mqttPort: 0, ...options.config }
+  })
+  await app.ready()
+  return app
+}
+
+export interface Box {
+  id: string
+  privateKey: KeyObject
+  token: (options?: { ttlSeconds?: number, now?: Date, privateKey?: KeyObject, audience?: string }) => Promise<string>
+}
+
+// One claim-code hash serves every test box: scrypt per box would only slow the tests down.
+let sharedHash: Promise<string> | undefined
+const claimCodeHash = (): Promise<string> => (sharedHash ??= hashClaimCode(generateClaimCode()))
+
+/** Registers `count` boxes in one batch through the service the factory route will call. */
+export async function registerBoxes (app: FastifyInstance, count: number, batchId = `batch-${generateDeviceId().slice(4)}`): Promise<Box[]> {
+  const hash = await claimCodeHash()
+  const made = Array.from({ length: count }, () => ({ id: generateDeviceId(), ...generateDeviceKeyPair() }))
+  await app.devices.registerBatch({
+    batchId,
+    model: 'box-1',
+    devices: made.map((box) => ({ deviceId: box.id, publicKey: exportPublicKeyRaw(box.publicKey), claimCodeHash: hash }))
+  })
+  return made.map((box) => ({
+    id: box.id,
+    privateKey: box.privateKey,
+    token: async (options = {}) => await signDeviceJwt({
+      deviceId: box.id,
+      privateKey: options.privateKey ?? box.privateKey,
+      audience: options.audience ?? app.config.publicUrl,
+      ttlSeconds: options.ttlSeconds,
+      now: options.now
+    })
+  }))
+}
+
+export function mqttUrl (app: FastifyInstance): string {
+  return `mqtt://127.0.0.1:${app.devices.broker.port}`
+}
+
+/** Connects a box with mqtt.js; rejects with the CONNACK refusal. No automatic reconnects. */
+export async function connectBox (app: FastifyInstance, box: Box, options: IClientOptions = {}): Promise<MqttClient> {
+  return await mqtt.connectAsync(mqttUrl(app), {
+    clientId: box.id,
+    username: box.id,
+    password: await box.token(),
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+    ...options
+  })
+}
+
+export async function closeClient (client: MqttClient): Promise<void> {
+  await client.endAsync(true)
+}
+
+export async function waitFor (what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+export function telemetry (overrides: Partial<Telemetry> = {}): Telemetry {
+  return {
+    ts: Date.now(),
+    cpu: { percent: 12.5 },
+    memory: { usedBytes: 512 * 1024 * 1024, totalBytes: 2048 * 1024 * 1024 },
+    disk: { usedBytes: 4e9, totalBytes: 32e9 },
+    temperatureC: 48,
+    gateway: { status: 'running', restarts: 0 },
+    ...overrides
+  }
+}
