@@ -1,0 +1,48 @@
+// Progress events of each tenant (scheduled, image ready, container created, starting, healthy,
+// routable, failed), kept in memory per tenant so a late SSE subscriber first gets what happened.
+import { EventEmitter } from 'node:events'
+
+export const PROGRESS = ['scheduled', 'image-ready', 'container-created', 'starting', 'healthy', 'routable', 'stopped', 'deleted', 'failed'] as const
+export type ProgressType = typeof PROGRESS[number]
+
+export interface ProgressEvent {
+  type: ProgressType
+  at: string
+  reason?: string
+}
+
+/** A stream ends at one of these: the instance is up, or a step failed, or it is gone. */
+export const FINAL: ReadonlySet<ProgressType> = new Set(['routable', 'failed', 'stopped', 'deleted'])
+
+const HISTORY = 50
+
+export interface TenantEvents {
+  emit: (tenantId: string, type: ProgressType, reason?: string) => void
+  history: (tenantId: string) => ProgressEvent[]
+  /** Calls `listener` for each later event; returns the unsubscribe function. */
+  subscribe: (tenantId: string, listener: (event: ProgressEvent) => void) => () => void
+  forget: (tenantId: string) => void
+}
+
+export function createTenantEvents (): TenantEvents {
+  const bus = new EventEmitter()
+  bus.setMaxListeners(0)
+  const histories = new Map<string, ProgressEvent[]>()
+  return {
+    emit (tenantId, type, reason) {
+      const event: ProgressEvent = reason === undefined ? { type, at: new Date().toISOString() } : { type, at: new Date().toISOString(), reason }
+      // A new attempt starts a new story: a fresh `scheduled` or `starting` after a final event resets it.
+      const history = histories.get(tenantId) ?? []
+      const restart = history.length > 0 && FINAL.has(history[history.length - 1]!.type) && !FINAL.has(type)
+      const next = restart ? [event] : [...history, event].slice(-HISTORY)
+      histories.set(tenantId, next)
+      bus.emit(tenantId, event)
+    },
+    history: (tenantId) => [...(histories.get(tenantId) ?? [])],
+    subscribe (tenantId, listener) {
+      bus.on(tenantId, listener)
+      return () => { bus.off(tenantId, listener) }
+    },
+    forget (tenantId) { histories.delete(tenantId) }
+  }
+}
