@@ -1,0 +1,36 @@
+// Settings of the devices plugin (the embedded MQTT broker, box telemetry and commands), part of the server's one config schema.
+import Type from 'typebox'
+import { key } from '../../server/config-key.js'
+
+export const devicesConfig = {
+  mqttHost: key(Type.String({ minLength: 1, default: '0.0.0.0' }), {
+    env: 'MQTT_HOST', description: 'Address the MQTT broker listens on (plain TCP and TLS). MQTT over WebSocket is served at `/mqtt` on the HTTP server.'
+  }),
+  mqttPort: key(Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })), {
+    env: 'MQTT_PORT', description: 'TCP port of the MQTT broker for boxes. 0 picks a free port. Default: 1883, or a free port (logged) when another broker already holds 1883; a port set here must be free.'
+  }),
+  mqttTlsPort: key(Type.Integer({ minimum: 0, maximum: 65535, default: 8883 }), {
+    env: 'MQTT_TLS_PORT', description: 'Port of MQTT over TLS; it listens only when `MQTT_TLS_CERT` and `MQTT_TLS_KEY` are set. 0 picks a free port.'
+  }),
+  mqttTlsCert: key(Type.Optional(Type.String({ minLength: 1 })), {
+    env: 'MQTT_TLS_CERT', allowed: 'a file path', description: 'PEM certificate chain for MQTT over TLS.'
+  }),
+  mqttTlsKey: key(Type.Optional(Type.String({ minLength: 1 })), {
+    env: 'MQTT_TLS_KEY', allowed: 'a file path', description: 'PEM private key for MQTT over TLS.'
+  }),
+  mqttMaxPayload: key(Type.Integer({ minimum: 256, maximum: 64 * 1024, default: 64 * 1024 }), {
+    env: 'MQTT_MAX_PAYLOAD_BYTES', description: 'Largest payload a box may publish; a larger one is dropped and counted, the box stays connected.'
+  }),
+  mqttPublishRate: key(Type.Number({ minimum: 0.1, maximum: 10_000, default: 10 }), {
+    env: 'MQTT_PUBLISH_RATE', allowed: 'a number from 0.1 to 10000', description: 'Messages per second one box may publish on average; a box that exceeds it beyond `MQTT_PUBLISH_BURST` is disconnected.'
+  }),
+  mqttPublishBurst: key(Type.Integer({ minimum: 1, maximum: 100_000, default: 50 }), {
+    env: 'MQTT_PUBLISH_BURST', description: 'Messages one box may publish back to back before `MQTT_PUBLISH_RATE` applies.'
+  }),
+  telemetryRetentionDays: key(Type.Integer({ minimum: 1, maximum: 3650, default: 30 }), {
+    env: 'TELEMETRY_RETENTION_DAYS', description: 'Days of box telemetry history kept; older samples are deleted hourly. The latest sample per box is always kept.'
+  }),
+  commandTtlSeconds: key(Type.Integer({ minimum: 1, maximum: 30 * 86_400, default: 86_400 }), {
+    env: 'COMMAND_TTL_SECONDS', description: 'Default lifetime of a box command; a command not delivered by then expires and never runs.'
+  })
+}
