@@ -7,6 +7,7 @@ import { AuditEvent } from './entities.js'
 export type AuditType =
   | 'register' | 'email.verify' | 'login' | 'login.failure' | 'login.lockout' | 'logout'
   | 'token.reuse' | 'role.change' | 'password.reset' | 'password.change' | 'account.delete' | 'setup.admin' | 'user.create'
+  | 'oauth.consent' | 'oauth.deny'
 
 export interface AuditEntry {
   type: AuditType

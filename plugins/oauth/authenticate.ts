@@ -33,11 +33,11 @@ async function fromBearer (services: OAuthServices, token: string): Promise<Reso
     const record = await services.apiTokens.resolve(token)
     return record === null ? null : { user: toAuthUser(record.user, record.scopes.split(' ')), credential: { kind: 'api-token', tokenId: record.id } }
   }
-  const userId = await services.tokens.verifyAccessToken(token)
-  if (userId === null) return null
+  const access = await services.tokens.verifyAccessToken(token)
+  if (access === null) return null
   // Read fresh, so a deleted user or a removed role stops working at once.
-  const user = await services.orm.em.fork().findOne(User, { id: userId })
-  return user === null ? null : { user: toAuthUser(user), credential: { kind: 'access-token' } }
+  const user = await services.orm.em.fork().findOne(User, { id: access.userId })
+  return user === null ? null : { user: toAuthUser(user, access.scopes), credential: { kind: 'access-token' } }
 }
 
 async function fromSession (services: OAuthServices, token: string): Promise<Resolved> {
@@ -66,7 +66,7 @@ export function installAuthentication (app: FastifyInstance, services: OAuthServ
     const resolved = await resolve(services, name, request)
     request.user = resolved?.user ?? null
     request.credential = resolved?.credential ?? null
-    if (resolved?.credential.kind === 'session' && !SAFE_METHODS.has(request.method)) {
+    if (resolved?.credential.kind === 'session' && !SAFE_METHODS.has(request.method) && request.routeOptions.config.csrfHeader !== false) {
       const sent = request.headers[CSRF_HEADER]
       if (typeof sent !== 'string' || !safeEqual(sent, resolved.credential.csrfToken)) throw new CsrfInvalid()
     }

@@ -29,5 +29,8 @@ export const oauthConfig = {
   }),
   passwordHashCost: key(Type.Integer({ minimum: 10, maximum: 20, default: 15 }), {
     env: 'PASSWORD_HASH_COST', description: 'scrypt cost of password hashes as log2(N). Raising it upgrades each stored hash at its next sign-in.'
+  }),
+  deviceCodeTtl: key(Type.Integer({ minimum: 1, maximum: 86_400, default: 600 }), {
+    env: 'DEVICE_CODE_TTL', description: 'Seconds a device code of the authorization server (device authorization grant, RFC 8628) stays valid for approval.'
   })
 }

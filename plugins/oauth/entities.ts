@@ -81,6 +81,20 @@ export class AuditEvent {
   details?: Record<string, unknown> | null
 }
 
+/**
+ * One artefact of the authorization server (oidc-provider's models: sessions, interactions, grants,
+ * codes, device codes, refresh tokens…), keyed by model name and id, with the lookups it needs.
+ */
+export class OidcRecord {
+  model!: string
+  id!: string
+  payload!: Record<string, unknown>
+  expiresAt?: Date | null
+  grantId?: string | null
+  userCode?: string | null
+  uid?: string | null
+}
+
 const id = { type: 'uuid', primary: true } as const
 const tokenHash = { type: 'string', length: 64, unique: true } as const
 const owner = { kind: 'm:1', entity: () => User, deleteRule: 'cascade', index: true } as const
@@ -182,4 +196,18 @@ export const AuditEventSchema = new EntitySchema<AuditEvent>({
   }
 })
 
-export const oauthEntities = [UserSchema, SessionSchema, RefreshTokenSchema, ApiTokenSchema, OneTimeTokenSchema, LoginThrottleSchema, AuditEventSchema]
+export const OidcRecordSchema = new EntitySchema<OidcRecord>({
+  class: OidcRecord,
+  tableName: 'oidc_records',
+  properties: {
+    model: { type: 'string', length: 64, primary: true },
+    id: { type: 'string', length: 255, primary: true },
+    payload: { type: 'json' },
+    expiresAt: { type: 'datetime', nullable: true, index: true },
+    grantId: { type: 'string', length: 255, nullable: true, index: true },
+    userCode: { type: 'string', length: 64, nullable: true, index: true },
+    uid: { type: 'string', length: 255, nullable: true, index: true }
+  }
+})
+
+export const oauthEntities = [UserSchema, SessionSchema, RefreshTokenSchema, ApiTokenSchema, OneTimeTokenSchema, LoginThrottleSchema, AuditEventSchema, OidcRecordSchema]

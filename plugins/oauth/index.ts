@@ -1,9 +1,11 @@
-// The oauth plugin: local accounts, sessions and tokens, RBAC and the admin's user management.
+// The oauth plugin: local accounts, sessions and tokens, RBAC, the admin's user management, and the
+// OAuth 2.0 / OpenID Connect authorization server.
 // Other plugins use `app.requireUser(...)` and `request.user` (see README.md).
 import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
 import fp from 'fastify-plugin'
 import type { ServerPlugin } from '../../server/plugins.js'
+import { createAuthorizationServer } from './authorization-server/index.js'
 import { installAuthentication } from './authenticate.js'
 import { oauthEntities } from './entities.js'
 import { RateLimited } from './errors.js'
@@ -33,6 +35,10 @@ const oauth = fp(async function oauth (app) {
   await app.register(adminRoutes(services))
   await app.register(setupRoutes(services))
 
+  const authorizationServer = await createAuthorizationServer({ config: app.config, services, log: app.log })
+  app.decorate('authorizationServer', authorizationServer.api)
+  await app.register(authorizationServer.routes)
+
   let sweeping: NodeJS.Timeout | undefined
   app.addHook('onReady', async () => {
     await services.setup.announce()
@@ -45,6 +51,6 @@ const oauth = fp(async function oauth (app) {
 
 export const oauthPlugin: ServerPlugin = {
   plugin: oauth,
-  description: 'Accounts and access: local sign-up and sign-in, sessions, API tokens, roles and scopes, audit log',
+  description: 'Accounts and access: local sign-up and sign-in, sessions, API tokens, roles and scopes, audit log, OAuth 2.0 / OpenID Connect authorization server',
   entities: oauthEntities
 }

@@ -31,26 +31,33 @@ interface KeyFile { signingKey: Record<string, string>, kid: string, csrfSecret:
 export const KEY_FILE = 'oauth-keys.json'
 
 /**
- * Reads the server's keys from a 0600 file in the data dir, creating it on first start. The file
- * is written with `wx` so two processes starting together cannot overwrite each other's keys.
+ * Reads a JSON file of secrets from the data dir (mode 0600), creating it with `create` on first
+ * start. The file is written with `wx` so two processes starting together cannot overwrite each
+ * other's keys: the loser reads the winner's file.
  */
-export async function loadServerKeys (dataDir: string): Promise<ServerKeys> {
-  const file = path.join(dataDir, KEY_FILE)
-  let stored: KeyFile
+export async function loadKeyFile<T> (dataDir: string, name: string, create: () => T): Promise<T> {
+  const file = path.join(dataDir, name)
   try {
-    stored = JSON.parse(await readFile(file, 'utf8')) as KeyFile
+    return JSON.parse(await readFile(file, 'utf8')) as T
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-    const { privateKey } = generateKeyPairSync('ed25519')
-    await mkdir(dataDir, { recursive: true })
-    stored = { signingKey: privateKey.export({ format: 'jwk' }) as Record<string, string>, kid: randomBytes(8).toString('hex'), csrfSecret: randomBytes(32).toString('base64') }
-    try {
-      await writeFile(file, JSON.stringify(stored), { mode: 0o600, flag: 'wx' })
-    } catch (writeErr) {
-      if ((writeErr as NodeJS.ErrnoException).code !== 'EEXIST') throw writeErr
-      return await loadServerKeys(dataDir)
-    }
   }
+  const created = create()
+  await mkdir(dataDir, { recursive: true })
+  try {
+    await writeFile(file, JSON.stringify(created), { mode: 0o600, flag: 'wx' })
+    return created
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    return JSON.parse(await readFile(file, 'utf8')) as T
+  }
+}
+
+export async function loadServerKeys (dataDir: string): Promise<ServerKeys> {
+  const stored = await loadKeyFile<KeyFile>(dataDir, KEY_FILE, () => {
+    const { privateKey } = generateKeyPairSync('ed25519')
+    return { signingKey: privateKey.export({ format: 'jwk' }) as Record<string, string>, kid: randomBytes(8).toString('hex'), csrfSecret: randomBytes(32).toString('base64') }
+  })
   const privateKey = createPrivateKey({ key: stored.signingKey, format: 'jwk' })
   return {
     signing: { kid: stored.kid, privateKey, publicKey: createPublicKey(privateKey) },

@@ -1,7 +1,9 @@
-// Deletes what has expired: sessions, refresh tokens, one-time links, and idle sign-in counters.
+// Deletes what has expired: sessions, refresh tokens, one-time links, the authorization server's
+// records, and idle sign-in counters.
 // Counters exist for any email anyone types, so without this an attacker could grow the table at will.
 import type { MikroORM } from '@mikro-orm/core'
-import { LoginThrottle, OneTimeToken, RefreshToken, Session } from './entities.js'
+import { EXPIRED_RECORD_GRACE_MS } from './authorization-server/adapter.js'
+import { LoginThrottle, OidcRecord, OneTimeToken, RefreshToken, Session } from './entities.js'
 
 const IDLE_THROTTLE_MS = 24 * 60 * 60 * 1000
 export const SWEEP_INTERVAL_MS = 60 * 60 * 1000
@@ -18,6 +20,7 @@ export function createSweeper (orm: MikroORM): Sweeper {
         em.nativeDelete(Session, { expiresAt: { $lte: now } }),
         em.nativeDelete(RefreshToken, { expiresAt: { $lte: now } }),
         em.nativeDelete(OneTimeToken, { expiresAt: { $lte: now } }),
+        em.nativeDelete(OidcRecord, { expiresAt: { $lte: new Date(now.getTime() - EXPIRED_RECORD_GRACE_MS) } }),
         em.nativeDelete(LoginThrottle, { updatedAt: { $lte: idleSince }, $or: [{ lockedUntil: null }, { lockedUntil: { $lte: now } }] })
       ])
       return counts.reduce((sum, count) => sum + count, 0)

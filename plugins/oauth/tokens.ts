@@ -69,11 +69,16 @@ export function createTokens ({ orm, keys, issuer, audit }: TokenDeps) {
       return await issue(found.user.id, found.familyId)
     },
 
-    /** The user id an access token was issued to, or null when it is not one of ours or has expired. */
-    async verifyAccessToken (token: string): Promise<string | null> {
+    /**
+     * Whom an access token was issued to, or null when it is not one of ours or has expired. Tokens
+     * of the authorization server carry the scopes granted to their client (RFC 9068 §2.2.3); the
+     * password grant's carry none and act with all of the user's scopes.
+     */
+    async verifyAccessToken (token: string): Promise<{ userId: string, scopes?: string[] } | null> {
       try {
         const { payload } = await jwtVerify(token, publicKey, { issuer, audience: issuer, algorithms: ['EdDSA'], typ: 'at+jwt' })
-        return payload.sub ?? null
+        if (payload.sub === undefined) return null
+        return { userId: payload.sub, ...(typeof payload.scope === 'string' ? { scopes: payload.scope.split(' ') } : {}) }
       } catch {
         return null
       }

@@ -1,5 +1,6 @@
 // What the oauth plugin decorates on Fastify: the contract other plugins build on (see README.md).
 import type { onRequestAsyncHookHandler } from 'fastify'
+import type { AuthorizationServer } from './authorization-server/index.js'
 import type { Scope } from './rbac.js'
 import type { OAuthServices } from './services.js'
 
@@ -30,6 +31,15 @@ declare module 'fastify' {
     /** A hook for a route's `onRequest` (or `preHandler`): 401 without a user, 403 without a scope. */
     requireUser: (options?: RequireUserOptions) => onRequestAsyncHookHandler
     oauth: OAuthServices
+    /** Register OAuth clients, start device authorizations for boxes (README.md). */
+    authorizationServer: AuthorizationServer
+  }
+  interface FastifyContextConfig {
+    /**
+     * false: the route protects its forms itself (oidc-provider's anti-forgery fields, interaction
+     * cookies), so cookie-authenticated posts need no x-csrf-token header.
+     */
+    csrfHeader?: boolean
   }
   interface FastifyRequest {
     user: AuthUser | null
