@@ -42,14 +42,12 @@ export interface Forwarding {
 
 /** Rewrites `headers` in place for the upstream request. */
 export function rewriteRequestHeaders (headers: IncomingHttpHeaders, forwarding: Forwarding): void {
+  const keep = (name: string): boolean => forwarding.upgrade && (name === 'connection' || name === 'upgrade')
   const listed = connectionListed(headers)
   for (const name of Object.keys(headers)) {
-    if (isIdentityHeader(name) || listed.includes(name)) delete headers[name]
+    if (isIdentityHeader(name) || (listed.includes(name) && !keep(name))) delete headers[name]
   }
-  for (const name of HOP_BY_HOP) {
-    if (forwarding.upgrade && (name === 'connection' || name === 'upgrade')) continue
-    delete headers[name]
-  }
+  for (const name of HOP_BY_HOP) if (!keep(name)) delete headers[name]
   if (forwarding.upgrade) headers.connection = 'upgrade'
   if (forwarding.dropAuthorization) delete headers.authorization
   if (headers.cookie !== undefined) {

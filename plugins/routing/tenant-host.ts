@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyBaseLogger } from 'fastify'
 import { instanceUrl, type Config } from '../../server/config.js'
+import { sessionCookie } from '../oauth/authenticate.js'
 import type { OAuthServices } from '../oauth/services.js'
 import { FINAL, type ProgressEvent, type TenantEvents } from '../tenants/events.js'
 import type { TenantService } from '../tenants/service.js'
@@ -49,6 +50,8 @@ export function createTenantHost (options: TenantHostOptions) {
   const consoleUrl = `${config.publicUrl}/`
   const proto = config.publicUrl.startsWith('https:') ? 'https' : 'http'
   const waking = new Map<string, number>()
+  // The console's session cookie is host-only and never sent here; removed anyway, should a client send it.
+  const ownCookies = new Set([...cookies.names, sessionCookie(config).name])
 
   const page = (req: IncomingMessage, res: ServerResponse, kind: PageKind, extra?: Record<string, string>): void => {
     sendPage(res, req.headers, kind, consoleUrl, extra)
@@ -124,7 +127,7 @@ export function createTenantHost (options: TenantHostOptions) {
       clientAddress: clientAddress(req.socket.remoteAddress),
       proto,
       host: req.headers.host ?? '',
-      ownCookies: cookies.names,
+      ownCookies,
       dropAuthorization: who.kind === 'bearer',
       upgrade
     })
