@@ -4,7 +4,7 @@
 //   - the host session: who signed in on this host, until when;
 //   - the pending sign-in: state, PKCE verifier and where to return, between redirect and callback.
 import { createHmac, hkdfSync } from 'node:crypto'
-import { fastifyCookie } from '@fastify/cookie'
+import { stringifySetCookie } from 'cookie'
 import { safeEqual } from '../oauth/secrets.js'
 
 export interface HostSession { host: string, userId: string, expiresAt: number }
@@ -46,7 +46,7 @@ export function createHostCookies ({ secret, secure }: { secret: Buffer, secure:
     sessionName,
     pendingName,
     names: new Set([sessionName, pendingName]),
-    setCookie: (name, value, maxAgeSeconds) => fastifyCookie.serialize(name, value, { httpOnly: true, secure, sameSite: 'lax', path: '/', maxAge: maxAgeSeconds }),
+    setCookie: (name, value, maxAgeSeconds) => stringifySetCookie({ name, value, httpOnly: true, secure, sameSite: 'lax', path: '/', maxAge: maxAgeSeconds }),
     sign (value) {
       const payload = Buffer.from(JSON.stringify(value)).toString('base64url')
       return `${payload}.${mac(payload)}`

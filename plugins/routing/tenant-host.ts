@@ -1,6 +1,6 @@
 // Everything that happens on an instance host: single sign-on (redirect, callback), the owner
 // check, lifecycle pages (waking a stopped instance, live progress), and the proxy itself.
-import { fastifyCookie } from '@fastify/cookie'
+import { parseCookie } from 'cookie'
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
@@ -58,7 +58,7 @@ export function createTenantHost (options: TenantHostOptions) {
   }
 
   function parseCookies (req: IncomingMessage): Record<string, string> {
-    return req.headers.cookie === undefined ? {} : fastifyCookie.parse(req.headers.cookie)
+    return req.headers.cookie === undefined ? {} : parseCookie(req.headers.cookie) as Record<string, string>
   }
 
   function redirect (res: ServerResponse, location: string, setCookie?: string[]): void {

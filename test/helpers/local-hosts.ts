@@ -64,20 +64,42 @@ export function cookieHeader (jar: Record<string, string>): string {
   return Object.entries(jar).filter(([, value]) => value !== '').map(([name, value]) => `${name}=${value}`).join('; ')
 }
 
-/** Opens a WebSocket; resolves once open, or rejects with the HTTP status of a refused upgrade. */
+interface Inbox { messages: string[], waiting: Array<(message: string | Error) => void>, closed?: Error }
+const inboxes = new WeakMap<WebSocket, Inbox>()
+
+/**
+ * Opens a WebSocket; resolves once open, or rejects with the HTTP status of a refused upgrade.
+ * Messages are queued from the start: a server that speaks first (a challenge in the same packet as
+ * the 101) would otherwise lose its first message before the caller listens.
+ */
 export async function openWebSocket (url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
   return await new Promise((resolve, reject) => {
     const socket = new WebSocket(url, { headers, lookup: toLoopback })
+    const inbox: Inbox = { messages: [], waiting: [] }
+    inboxes.set(socket, inbox)
+    socket.on('message', (data) => {
+      const waiter = inbox.waiting.shift()
+      if (waiter !== undefined) waiter(data.toString())
+      else inbox.messages.push(data.toString())
+    })
+    socket.once('close', (code, reason) => {
+      inbox.closed = new Error(`socket closed: ${code} ${reason.toString()}`)
+      for (const waiter of inbox.waiting.splice(0)) waiter(inbox.closed)
+    })
     socket.once('open', () => { resolve(socket) })
     socket.once('unexpected-response', (_req, res) => { reject(new Error(`upgrade refused: ${res.statusCode}`)) })
     socket.once('error', reject)
   })
 }
 
-/** The next message of a WebSocket, parsed as JSON. */
+/** The next message of a WebSocket opened by `openWebSocket`, parsed as JSON. */
 export async function nextJson<T = unknown> (socket: WebSocket): Promise<T> {
-  return await new Promise((resolve, reject) => {
-    socket.once('message', (data) => { resolve(JSON.parse(data.toString()) as T) })
-    socket.once('close', () => { reject(new Error('socket closed')) })
-  })
+  const inbox = inboxes.get(socket)
+  if (inbox === undefined) throw new Error('open the socket with openWebSocket')
+  const queued = inbox.messages.shift()
+  if (queued !== undefined) return JSON.parse(queued) as T
+  if (inbox.closed !== undefined) throw inbox.closed
+  const message = await new Promise<string | Error>((resolve) => { inbox.waiting.push(resolve) })
+  if (message instanceof Error) throw message
+  return JSON.parse(message) as T
 }

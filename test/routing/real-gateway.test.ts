@@ -56,7 +56,10 @@ t.test('the real OpenClaw gateway through the router', { timeout: START_TIMEOUT_
   t.equal(ui.status, 200)
   t.match(ui.headers['content-type'], /text\/html/)
   t.match(ui.body, /<!doctype html>/i)
-  t.match(ui.body, /openclaw/i, 'the Control UI page')
+  t.match(ui.body, /<title>OpenClaw Control<\/title>/, 'the Control UI page')
+  // The page names its build; the UI sends it in `connect` (the gateway refuses a stale UI).
+  const buildId = /data-openclaw-control-ui-build-id="([^"]+)"/.exec(ui.body)?.[1]
+  t.ok(buildId, `the Control UI build id: ${buildId}`)
 
   // The Control UI's WebSocket: a device-less browser session is admitted on the proxy identity and
   // gets the owner's identityScopes (operator.admin) without a token or a pairing request.
@@ -71,7 +74,7 @@ t.test('the real OpenClaw gateway through the router', { timeout: START_TIMEOUT_
     params: {
       minProtocol: 4,
       maxProtocol: 4,
-      client: { id: 'openclaw-control-ui', version: 'routing-test', platform: 'web', mode: 'ui' },
+      client: { id: 'openclaw-control-ui', version: 'routing-test', platform: 'web', mode: 'ui', buildId },
       role: 'operator',
       scopes: [],
       caps: [],
