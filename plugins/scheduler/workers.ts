@@ -5,7 +5,7 @@ import type Docker from 'dockerode'
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { createDockerClients } from './docker.js'
-import { Worker, type WorkerTls } from './entities.js'
+import { Worker, type WorkerStats, type WorkerTls } from './entities.js'
 import { NoCapacity, WorkerNameTaken, WorkerNotFound } from './errors.js'
 import { parseEndpoint } from './docker.js'
 import { place, type Candidate, type Resources, type Strategy } from './placement.js'
@@ -113,15 +113,22 @@ export function createWorkers (options: WorkersOptions) {
       return worker
     },
 
-    async heartbeat (id: string, capacity?: Resources): Promise<Worker> {
+    async heartbeat (id: string, beat: { capacity?: Resources, stats?: Omit<WorkerStats, 'at'> } = {}): Promise<Worker> {
       const fork = em()
       const worker = await fork.findOneOrFail(Worker, { id })
       worker.lastHeartbeatAt = new Date()
-      if (capacity !== undefined) { worker.capacityMemory = capacity.memory; worker.capacityCpu = capacity.cpu }
+      if (beat.capacity !== undefined) { worker.capacityMemory = beat.capacity.memory; worker.capacityCpu = beat.capacity.cpu }
+      if (beat.stats !== undefined) worker.stats = { ...beat.stats, at: worker.lastHeartbeatAt.toISOString() }
       // A worker that never registered has no endpoint yet: heartbeats alone do not make it usable.
       if (worker.state === 'offline' && worker.endpoint !== '') worker.state = 'active'
       await fork.flush()
       return worker
+    },
+
+    /** Records why a worker did not answer (null: it answers again); writes only on change. */
+    async noteError (worker: Pick<Worker, 'id' | 'lastError'>, error: string | null): Promise<void> {
+      if ((worker.lastError ?? null) === error) return
+      await em().nativeUpdate(Worker, { id: worker.id }, { lastError: error })
     },
 
     async setState (id: string, state: 'active' | 'draining'): Promise<Worker> {

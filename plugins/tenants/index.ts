@@ -22,6 +22,7 @@ const tenantsPlugin = fp(async function tenants (app) {
     sweepIntervalMs: config.reconcileInterval,
     orphanGraceMs: config.orphanGrace,
     startTimeoutMs: config.tenantStartTimeout,
+    workerTimeoutMs: config.workerTimeout,
     installation: installationId(config)
   })
   const service = createTenantService({ orm, workers, plans, events, reconciler, dockerSocket: config.dockerSocket, volumeGraceSeconds: config.tenantVolumeGrace })
