@@ -5,6 +5,7 @@ import { Command } from 'commander'
 import { text } from 'node:stream/consumers'
 import pino, { type Logger } from 'pino'
 import { createUserCommand } from '../plugins/oauth/cli.js'
+import { runWorkerAgent } from '../plugins/scheduler/agent-cli.js'
 import { loadConfig, redactConfig, type Config } from './config.js'
 import { configTable } from './config-table.js'
 import { databaseTarget, describeTarget, entitiesOf, migrate, openDatabase, type DatabaseTarget } from './db.js'
@@ -58,6 +59,19 @@ program.command('user').description('manage accounts (oauth plugin)')
     await withDatabase(config, async (orm) => {
       console.log(await createUserCommand(orm, config, logger(), { email: options.email, password, admin: options.admin === true }))
     })
+  })
+
+program.command('worker-agent')
+  .description('run on a Docker host: register it as a worker with its key ($OPENCLAW_WORKER_KEY) and heartbeat with live stats')
+  .requiredOption('--server <url>', 'the control plane, e.g. https://cloud.example.com')
+  .option('--docker-socket <path>', 'the local Docker engine the agent measures', '/var/run/docker.sock')
+  .option('--endpoint <url>', 'how the control plane reaches this engine: unix:///path (same machine) or tcp://host:2376 with --tls-dir; default: unix://<docker socket>')
+  .option('--tls-dir <dir>', 'directory with ca.pem, cert.pem and key.pem for a tcp:// endpoint (Docker\'s DOCKER_CERT_PATH layout)')
+  .option('--label <key=value>', 'a worker label such as zone=eu-1; repeatable', (value: string, labels: string[]) => [...labels, value], [] as string[])
+  .option('--interval <seconds>', 'seconds between heartbeats', '30')
+  .option('--cpu-overcommit <factor>', 'CPUs offered per core', '4')
+  .action(async (options: { server: string, dockerSocket: string, endpoint?: string, tlsDir?: string, label: string[], interval: string, cpuOvercommit: string }) => {
+    await runWorkerAgent(options)
   })
 
 const configCommand = program.command('config').description('inspect the configuration')

@@ -7,6 +7,7 @@ import Value from 'typebox/value'
 import { devicesConfig } from '../plugins/devices/config.js'
 import { oauthConfig } from '../plugins/oauth/config.js'
 import { routingConfig } from '../plugins/routing/config.js'
+import { portainerConfig } from '../plugins/portainer/config.js'
 import { schedulerConfig } from '../plugins/scheduler/config.js'
 import { tenantsConfig } from '../plugins/tenants/config.js'
 import { key, type KeyOptions } from './config-key.js'
@@ -48,7 +49,8 @@ export const ConfigSchema = Type.Object({
   ...devicesConfig,
   ...schedulerConfig,
   ...tenantsConfig,
-  ...routingConfig
+  ...routingConfig,
+  ...portainerConfig
 }, { additionalProperties: false })
 
 export type ConfigInput = Static<typeof ConfigSchema>

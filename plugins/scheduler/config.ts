@@ -15,6 +15,9 @@ export const schedulerConfig = {
   workerCpuOvercommit: key(Type.Number({ minimum: 0.1, maximum: 100, default: 4 }), {
     env: 'WORKER_CPU_OVERCOMMIT', allowed: 'a number from 0.1 to 100', description: 'CPUs the local worker offers per core (plan CPU limits are shares, mostly idle).'
   }),
+  workerTimeout: key(Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }), {
+    env: 'WORKER_TIMEOUT', description: 'Milliseconds a worker\'s Docker API (direct or through Portainer) gets to answer a short call before the worker counts as unreachable.'
+  }),
   workerHeartbeatTimeout: key(Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 90_000 }), {
     env: 'WORKER_HEARTBEAT_TIMEOUT', description: 'Milliseconds without a heartbeat after which a worker is marked offline.'
   })

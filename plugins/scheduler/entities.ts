@@ -7,11 +7,27 @@ export type WorkerState = typeof WORKER_STATES[number]
 
 export interface WorkerTls { ca: string, cert: string, key: string }
 
+/** A Docker endpoint or TLS material reached directly, or a Portainer environment (plugins/portainer). */
+export type WorkerKind = 'docker' | 'portainer'
+
+/** Live figures a worker agent sends with its heartbeat (plugins/scheduler/agent.ts). */
+export interface WorkerStats {
+  /** Bytes of memory in use on the host, and its total. */
+  memoryUsed: number
+  memoryTotal: number
+  cpus: number
+  /** One-minute load average divided by the CPU count: 1 means every core is busy. */
+  cpuLoad: number
+  containers: number
+  containersRunning: number
+  at: string
+}
+
 export class Worker {
   id!: string
   name!: string
-  kind = 'docker' as const
-  /** `unix:///var/run/docker.sock` or `tcp://host:2376` (TLS when `tls` is set). Empty until it registers. */
+  kind: WorkerKind = 'docker'
+  /** `unix:///var/run/docker.sock` or `tcp://host:2376` (TLS when `tls` is set); a Portainer environment's Docker URL. Empty until it registers. */
   endpoint = ''
   tls?: WorkerTls | null
   labels: Record<string, string> = {}
@@ -22,6 +38,10 @@ export class Worker {
   /** sha256 of the worker key; null for the built-in `local` worker, which never authenticates. */
   keyHash?: string | null
   lastHeartbeatAt?: Date | null
+  /** The latest stats its agent reported. */
+  stats?: WorkerStats | null
+  /** Why the worker last failed to answer (shown to admins); null once it answers again. */
+  lastError?: string | null
   createdAt: Date = new Date()
 }
 
@@ -40,6 +60,8 @@ export const WorkerSchema = new EntitySchema<Worker>({
     state: { type: 'string', length: 16 },
     keyHash: { type: 'string', length: 64, nullable: true, unique: true },
     lastHeartbeatAt: { type: 'datetime', nullable: true },
+    stats: { type: 'json', nullable: true },
+    lastError: { type: 'text', nullable: true },
     createdAt: { type: 'datetime' }
   }
 })

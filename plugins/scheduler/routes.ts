@@ -55,6 +55,6 @@ export const workerAgentRoutes = (workers: Workers): FastifyPluginAsyncTypebox =
   }, async (request) => viewWorker(await workers.register(workerOf(request).id, request.body)))
 
   app.post('/api/workers/heartbeat', {
-    schema: { tags, summary: 'A worker says it is alive', body: HeartbeatBody, response: { 200: WorkerView } }
-  }, async (request) => viewWorker(await workers.heartbeat(workerOf(request).id, request.body.capacity)))
+    schema: { tags, summary: 'A worker says it is alive, with its live stats', body: HeartbeatBody, response: { 200: WorkerView } }
+  }, async (request) => viewWorker(await workers.heartbeat(workerOf(request).id, request.body)))
 }

@@ -8,6 +8,16 @@ const Capacity = Type.Object({
   cpu: Type.Number({ minimum: 0, description: 'CPUs offered to tenants' })
 })
 
+const WorkerStats = Type.Object({
+  memoryUsed: Type.Integer({ minimum: 0, description: 'Bytes of memory in use on the host' }),
+  memoryTotal: Type.Integer({ minimum: 0 }),
+  cpus: Type.Integer({ minimum: 0 }),
+  cpuLoad: Type.Number({ minimum: 0, description: 'One-minute load average per CPU' }),
+  containers: Type.Integer({ minimum: 0 }),
+  containersRunning: Type.Integer({ minimum: 0 }),
+  at: Type.String({ description: 'When the agent measured them' })
+}, { additionalProperties: false })
+
 export const WorkerView = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -17,6 +27,8 @@ export const WorkerView = Type.Object({
   capacity: Capacity,
   state: Type.Union([Type.Literal('active'), Type.Literal('draining'), Type.Literal('offline')]),
   lastHeartbeatAt: Type.Union([Type.String(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()], { description: 'Why the worker last failed to answer; null while it answers' }),
+  stats: Type.Union([WorkerStats, Type.Null()], { description: 'What its agent reported with the latest heartbeat' }),
   createdAt: Type.String()
 })
 
@@ -30,6 +42,8 @@ export function viewWorker (worker: Worker): Static<typeof WorkerView> {
     capacity: { memory: worker.capacityMemory, cpu: worker.capacityCpu },
     state: worker.state,
     lastHeartbeatAt: worker.lastHeartbeatAt?.toISOString() ?? null,
+    lastError: worker.lastError ?? null,
+    stats: worker.stats ?? null,
     createdAt: worker.createdAt.toISOString()
   }
 }
@@ -52,7 +66,8 @@ export const RegisterBody = Type.Object({
 }, { additionalProperties: false })
 
 export const HeartbeatBody = Type.Object({
-  capacity: Type.Optional(Capacity)
+  capacity: Type.Optional(Capacity),
+  stats: Type.Optional(Type.Omit(WorkerStats, ['at']))
 }, { additionalProperties: false })
 
 export const WorkerIdParams = Type.Object({ id: Type.String() })

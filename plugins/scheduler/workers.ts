@@ -5,7 +5,7 @@ import type Docker from 'dockerode'
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { createDockerClients } from './docker.js'
-import { Worker, type WorkerTls } from './entities.js'
+import { Worker, type WorkerKind, type WorkerStats, type WorkerTls } from './entities.js'
 import { NoCapacity, WorkerNameTaken, WorkerNotFound } from './errors.js'
 import { parseEndpoint } from './docker.js'
 import { place, type Candidate, type Resources, type Strategy } from './placement.js'
@@ -27,6 +27,18 @@ export interface Registration {
   tls?: WorkerTls
   labels?: Record<string, string>
   capacity: Resources
+}
+
+export interface Discovered {
+  id: string
+  name: string
+  kind: Exclude<WorkerKind, 'docker'>
+  endpoint: string
+  labels: Record<string, string>
+  /** Unknown while it does not answer. */
+  capacity?: Resources
+  /** Why it cannot be used now; it goes offline. */
+  error?: string
 }
 
 /** What tenants reserve on each worker (by worker id), as the tenants plugin counts them. */
@@ -52,13 +64,46 @@ export function createWorkers (options: WorkersOptions) {
     return worker
   }
 
-  function docker (worker: Pick<Worker, 'id' | 'endpoint' | 'tls'>): Docker {
-    return clients.get(worker.id, { endpoint: worker.endpoint, tls: worker.tls })
+  // Docker clients of other worker kinds come from the plugin that knows them (e.g. portainer).
+  const kinds = new Map<WorkerKind, (worker: Worker) => Docker>()
+
+  function docker (worker: Worker): Docker {
+    if (worker.kind === 'docker') return clients.get(worker.id, { endpoint: worker.endpoint, tls: worker.tls })
+    const client = kinds.get(worker.kind)
+    if (client === undefined) throw new Error(`worker ${worker.name} is a ${worker.kind} environment and the ${worker.kind} plugin is not enabled`)
+    return client(worker)
   }
 
   return {
     get,
     docker,
+    /** A plugin that brings a kind of worker says how to reach its Docker API. */
+    useKind (kind: Exclude<WorkerKind, 'docker'>, client: (worker: Worker) => Docker): void {
+      kinds.set(kind, client)
+    },
+
+    /**
+     * Records a worker another system told us about (a Portainer environment): created on first
+     * sight, refreshed after; a state an admin set (draining) is kept, `offline` follows `answers`.
+     */
+    async upsertDiscovered (found: Discovered): Promise<Worker> {
+      const fork = em()
+      const worker = await fork.findOne(Worker, { id: found.id }) ??
+        fork.create(Worker, { id: found.id, name: found.name, kind: found.kind, state: 'offline', createdAt: new Date() } as Worker)
+      worker.endpoint = found.endpoint
+      worker.labels = found.labels
+      if (found.capacity !== undefined) { worker.capacityMemory = found.capacity.memory; worker.capacityCpu = found.capacity.cpu }
+      worker.lastError = found.error ?? null
+      if (found.error === undefined) {
+        worker.lastHeartbeatAt = new Date()
+        if (worker.state === 'offline') worker.state = 'active'
+      } else {
+        worker.state = 'offline'
+      }
+      await fork.flush()
+      return worker
+    },
+
     list: async (): Promise<Worker[]> => await em().find(Worker, {}, { orderBy: { name: 'asc' } }),
 
     /** Registers (or refreshes) the local Docker socket as worker `local` when it answers; idempotent. */
@@ -113,15 +158,22 @@ export function createWorkers (options: WorkersOptions) {
       return worker
     },
 
-    async heartbeat (id: string, capacity?: Resources): Promise<Worker> {
+    async heartbeat (id: string, beat: { capacity?: Resources, stats?: Omit<WorkerStats, 'at'> } = {}): Promise<Worker> {
       const fork = em()
       const worker = await fork.findOneOrFail(Worker, { id })
       worker.lastHeartbeatAt = new Date()
-      if (capacity !== undefined) { worker.capacityMemory = capacity.memory; worker.capacityCpu = capacity.cpu }
+      if (beat.capacity !== undefined) { worker.capacityMemory = beat.capacity.memory; worker.capacityCpu = beat.capacity.cpu }
+      if (beat.stats !== undefined) worker.stats = { ...beat.stats, at: worker.lastHeartbeatAt.toISOString() }
       // A worker that never registered has no endpoint yet: heartbeats alone do not make it usable.
       if (worker.state === 'offline' && worker.endpoint !== '') worker.state = 'active'
       await fork.flush()
       return worker
+    },
+
+    /** Records why a worker did not answer (null: it answers again); writes only on change. */
+    async noteError (worker: Pick<Worker, 'id' | 'lastError'>, error: string | null): Promise<void> {
+      if ((worker.lastError ?? null) === error) return
+      await em().nativeUpdate(Worker, { id: worker.id }, { lastError: error })
     },
 
     async setState (id: string, state: 'active' | 'draining'): Promise<Worker> {

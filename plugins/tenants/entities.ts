@@ -27,6 +27,10 @@ export class Tenant {
   upstream?: string | null
   /** Set by DELETE: when the state volume goes (now for `?purge=true`). Null once removed. */
   volumeRemoveAt?: Date | null
+  /** Last request or WebSocket the router reported (or the last start); idle stop counts from it. */
+  lastActivityAt?: Date | null
+  /** Set when the reconciler stopped the instance for idleness; a request may wake it. Null otherwise. */
+  idleStoppedAt?: Date | null
   createdAt: Date = new Date()
   updatedAt: Date = new Date()
   deletedAt?: Date | null
@@ -47,6 +51,8 @@ export const TenantSchema = new EntitySchema<Tenant>({
     statusReason: { type: 'text', nullable: true },
     upstream: { type: 'string', length: 255, nullable: true },
     volumeRemoveAt: { type: 'datetime', nullable: true },
+    lastActivityAt: { type: 'datetime', nullable: true },
+    idleStoppedAt: { type: 'datetime', nullable: true },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime', onUpdate: () => new Date() },
     deletedAt: { type: 'datetime', nullable: true }

@@ -5,6 +5,7 @@ import { instanceUrl } from '../../server/config.js'
 import type { ServerPlugin } from '../../server/plugins.js'
 import { tenantsEntities } from './entities.js'
 import { createTenantEvents, type TenantEvents } from './events.js'
+import { createIdleStopper } from './idle.js'
 import { installationId } from './installation.js'
 import { resolvePlans } from './plans.js'
 import { createReconciler } from './reconciler.js'
@@ -13,8 +14,15 @@ import { createTenantService, type TenantService } from './service.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** For plugins that build on instances (the router): the service and the progress events. */
-    tenants: { service: TenantService, events: TenantEvents }
+    /** For plugins that build on instances (the router); see plugins/tenants/README.md. */
+    tenants: {
+      service: TenantService
+      events: TenantEvents
+      /** Call on every request or WebSocket message to an instance: it postpones idle stop. Cheap, synchronous. */
+      reportActivity: (tenantId: string) => void
+      /** Starts an instance that idle stop stopped (never one its owner stopped); resolves false otherwise. */
+      wake: (tenantId: string) => Promise<boolean>
+    }
   }
 }
 
@@ -29,15 +37,28 @@ const tenantsPlugin = fp(async function tenants (app) {
     sweepIntervalMs: config.reconcileInterval,
     orphanGraceMs: config.orphanGrace,
     startTimeoutMs: config.tenantStartTimeout,
+    workerTimeoutMs: config.workerTimeout,
     installation: installationId(config)
   })
   const service = createTenantService({ orm, workers, plans, events, reconciler, dockerSocket: config.dockerSocket, volumeGraceSeconds: config.tenantVolumeGrace })
-  app.decorate('tenants', { service, events })
+  const idle = createIdleStopper({ orm, plans, reconciler, log })
+  app.decorate('tenants', { service, events, reportActivity: idle.reportActivity, wake: idle.wake })
   await app.register(tenantRoutes({ service, events, workers, urlOf }))
 
   // After the scheduler's onReady (dependency order), so the local worker is registered first.
-  app.addHook('onReady', async () => { reconciler.start() })
-  app.addHook('onClose', async () => { await reconciler.close() })
+  let idleTimer: NodeJS.Timeout | undefined
+  let idleCheck: Promise<unknown> = Promise.resolve()
+  app.addHook('onReady', async () => {
+    reconciler.start()
+    idleTimer = setInterval(() => { idleCheck = idle.check().catch((err: unknown) => { log.error({ err }, 'idle check failed') }) }, config.reconcileInterval)
+    idleTimer.unref()
+  })
+  app.addHook('onClose', async () => {
+    clearInterval(idleTimer)
+    await idleCheck
+    await idle.flushActivity()
+    await reconciler.close()
+  })
 }, { name: 'tenants', dependencies: ['oauth', 'scheduler'] })
 
 export const tenants: ServerPlugin = {

@@ -14,8 +14,23 @@ function exitCodeOf (status: string): number | undefined {
   return match === null ? undefined : Number(match[1])
 }
 
-export async function listContainers (docker: Docker, tenantId?: string): Promise<ActualContainer[]> {
-  const found = await docker.listContainers({ all: true, filters: labelFilter(tenantId) })
+/**
+ * Runs the calls of one observation under a deadline: a worker that hangs (a host gone from the
+ * network) must not hold the reconciler. The error says so in words.
+ */
+async function withDeadline<T> (timeoutMs: number | undefined, calls: (signal?: AbortSignal) => Promise<T>): Promise<T> {
+  if (timeoutMs === undefined) return await calls()
+  const signal = AbortSignal.timeout(timeoutMs)
+  try {
+    return await calls(signal)
+  } catch (err) {
+    if (signal.aborted) throw new Error(`no answer within ${timeoutMs / 1000} s`, { cause: err })
+    throw err
+  }
+}
+
+export async function listContainers (docker: Docker, tenantId?: string, timeoutMs?: number): Promise<ActualContainer[]> {
+  const found = await withDeadline(timeoutMs, (abortSignal) => docker.listContainers({ all: true, filters: labelFilter(tenantId), abortSignal }))
   return found.map((info) => ({
     id: info.Id,
     tenantId: info.Labels[LABEL_TENANT] ?? '',
@@ -27,11 +42,11 @@ export async function listContainers (docker: Docker, tenantId?: string): Promis
   }))
 }
 
-export async function observeTenant (docker: Docker, tenantId: string): Promise<ActualTenant> {
+export async function observeTenant (docker: Docker, tenantId: string, timeoutMs?: number): Promise<ActualTenant> {
   const [containers, networks, volumes] = await Promise.all([
-    listContainers(docker, tenantId),
-    docker.listNetworks({ filters: labelFilter(tenantId) }),
-    docker.listVolumes({ filters: labelFilter(tenantId) })
+    listContainers(docker, tenantId, timeoutMs),
+    withDeadline(timeoutMs, (abortSignal) => docker.listNetworks({ filters: labelFilter(tenantId), abortSignal })),
+    withDeadline(timeoutMs, (abortSignal) => docker.listVolumes({ filters: labelFilter(tenantId), abortSignal }))
   ])
   return { containers, network: networks.length > 0, volume: (volumes.Volumes ?? []).length > 0 }
 }

@@ -83,7 +83,9 @@ export function planTenant (desired: DesiredTenant, actual: ActualTenant, now: n
     steps.push({ kind: 'ensureImage' }, { kind: 'createContainer' }, { kind: 'writeConfig' }, { kind: 'startContainer', container: name })
     return steps
   }
-  if (!LIVE.has(keeper.state) && keeper.state !== 'paused') steps.push({ kind: 'startContainer', container: keeper.id })
+  // Never started: a crash may have come between create and writing its config, so write it again.
+  if (keeper.state === 'created') steps.push({ kind: 'writeConfig' }, { kind: 'startContainer', container: keeper.id })
+  else if (!LIVE.has(keeper.state) && keeper.state !== 'paused') steps.push({ kind: 'startContainer', container: keeper.id })
   else if (desired.restart === true) steps.push({ kind: 'restartContainer', container: keeper.id })
   else steps.push({ kind: 'watchReady', container: keeper.id })
   return steps

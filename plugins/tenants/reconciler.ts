@@ -25,6 +25,8 @@ export interface ReconcilerOptions {
   sweepIntervalMs: number
   orphanGraceMs: number
   startTimeoutMs: number
+  /** How long a worker gets to answer an observation before it counts as unreachable. */
+  workerTimeoutMs: number
   /** This control plane's id (installation.ts), labelled on what it creates. */
   installation: string
 }
@@ -40,7 +42,7 @@ export function createReconciler (options: ReconcilerOptions) {
   const watches = new Map<string, { container: string, abort: AbortController }>()
   const ready = new Set<string>() // container ids that answered /readyz since they last started
   const restarts = new Set<string>()
-  const eventStreams = new Map<string, NodeJS.ReadableStream>()
+  const eventStreams = new Map<string, NodeJS.ReadableStream | null>() // null: being opened
   let sweepTimer: NodeJS.Timeout | undefined
   let closed = false
 
@@ -117,15 +119,19 @@ export function createReconciler (options: ReconcilerOptions) {
     const desired = desiredOf(tenant)
     let actual
     try {
-      actual = await observeTenant(docker, tenant.id)
+      actual = await observeTenant(docker, tenant.id, options.workerTimeoutMs)
     } catch (err) {
       // Never recreate elsewhere: the tenant's volume lives on that worker.
+      const reason = (err as Error).message
       tenant.status = 'unreachable'
-      tenant.statusReason = `worker ${worker.name} does not answer: ${(err as Error).message}`
+      tenant.statusReason = `worker ${worker.name} does not answer: ${reason}`
+      tenant.upstream = null
       await em.flush()
+      await workers.noteError(worker, reason)
       scheduleRetry(tenantId)
       return
     }
+    await workers.noteError(worker, null)
     const context: ExecutionContext = {
       docker,
       tenant: { ...refOf(tenant), ownerEmail: tenant.ownerEmail },
@@ -155,7 +161,7 @@ export function createReconciler (options: ReconcilerOptions) {
     }
     clearRetry(tenantId)
     restarts.delete(tenantId)
-    const after = await observeTenant(docker, tenant.id)
+    const after = await observeTenant(docker, tenant.id, options.workerTimeoutMs)
     const keeper = after.containers.find((container) => container.state === 'running' && ready.has(container.id))
     const seen = observedStatus(desired, after, keeper !== undefined)
     if (seen.status === 'deleted' && tenant.status !== 'deleted') events.emit(tenant.id, 'deleted')
@@ -188,8 +194,15 @@ export function createReconciler (options: ReconcilerOptions) {
   }
 
   function followEvents (worker: Worker, docker: Docker): void {
+    // Held from the call on: a worker that hangs must not collect one pending request per sweep.
     if (eventStreams.has(worker.id)) return
-    docker.getEvents({ filters: { type: ['container'], label: [`${LABEL_MANAGED}=true`] } }).then((stream) => {
+    eventStreams.set(worker.id, null)
+    const drop = (): void => { eventStreams.delete(worker.id) }
+    // The deadline covers the answer only; the stream itself may then stay quiet for hours.
+    const opening = new AbortController()
+    const deadline = setTimeout(() => { opening.abort() }, options.workerTimeoutMs)
+    docker.getEvents({ filters: { type: ['container'], label: [`${LABEL_MANAGED}=true`] }, abortSignal: opening.signal }).then((stream) => {
+      clearTimeout(deadline)
       if (closed) { (stream as unknown as { destroy: () => void }).destroy(); return }
       eventStreams.set(worker.id, stream)
       let buffered = ''
@@ -204,10 +217,9 @@ export function createReconciler (options: ReconcilerOptions) {
           if (tenantId !== undefined) void knownTenant(tenantId).then((known) => { if (known) void reconcile(tenantId) })
         }
       })
-      const drop = (): void => { eventStreams.delete(worker.id) }
       stream.on('end', drop)
       stream.on('error', drop)
-    }, (err: unknown) => { log.debug({ err, worker: worker.name }, 'cannot follow Docker events') })
+    }, (err: unknown) => { clearTimeout(deadline); drop(); log.debug({ err, worker: worker.name }, 'cannot follow Docker events') })
   }
 
   async function knownTenant (tenantId: string): Promise<boolean> {
@@ -219,12 +231,12 @@ export function createReconciler (options: ReconcilerOptions) {
     const em = orm.em.fork()
     const tenants = await em.find(Tenant, { $or: [{ status: { $ne: 'deleted' } }, { volumeRemoveAt: { $ne: null } }] })
     const known = new Set((await em.find(Tenant, {}, { fields: ['id'] })).map((tenant) => tenant.id))
-    for (const worker of await workers.list()) {
-      if (worker.endpoint === '') continue
+    // Workers side by side: one that hangs costs the sweep its deadline, not the others' healing.
+    const removeOrphans = async (worker: Worker): Promise<void> => {
       const docker = workers.docker(worker)
       followEvents(worker, docker)
       try {
-        for (const step of planOrphans(known, await listContainers(docker), Date.now(), options.orphanGraceMs, options.installation)) {
+        for (const step of planOrphans(known, await listContainers(docker, undefined, options.workerTimeoutMs), Date.now(), options.orphanGraceMs, options.installation)) {
           log.info({ worker: worker.name, container: step.container }, step.why)
           await executors.removeContainer({ docker } as ExecutionContext, step)
         }
@@ -232,7 +244,10 @@ export function createReconciler (options: ReconcilerOptions) {
         log.warn({ err, worker: worker.name }, 'orphan check failed')
       }
     }
-    await Promise.all(tenants.map((tenant) => reconcile(tenant.id)))
+    await Promise.all([
+      ...(await workers.list()).filter((worker) => worker.endpoint !== '').map(removeOrphans),
+      ...tenants.map((tenant) => reconcile(tenant.id))
+    ])
   }
 
   return {
@@ -257,7 +272,7 @@ export function createReconciler (options: ReconcilerOptions) {
       clearTimeout(sweepTimer)
       for (const retry of retries.values()) clearTimeout(retry.timer)
       for (const watch of watches.values()) watch.abort.abort()
-      for (const stream of eventStreams.values()) (stream as unknown as { destroy: () => void }).destroy()
+      for (const stream of eventStreams.values()) (stream as unknown as { destroy: () => void } | null)?.destroy()
       await Promise.all([...passes.values()].map((pass) => pass.done))
     }
   }

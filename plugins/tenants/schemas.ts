@@ -12,7 +12,8 @@ export const TenantView = Type.Object({
   statusReason: Type.Union([Type.String(), Type.Null()]),
   workerId: Type.String(),
   createdAt: Type.String(),
-  volumeRemoveAt: Type.Union([Type.String(), Type.Null()], { description: 'When a deleted instance\'s state volume goes' })
+  volumeRemoveAt: Type.Union([Type.String(), Type.Null()], { description: 'When a deleted instance\'s state volume goes' }),
+  idleStoppedAt: Type.Union([Type.String(), Type.Null()], { description: 'When it was stopped for idleness (a request wakes it); null otherwise' })
 })
 
 export function viewTenant (tenant: Tenant, url: string): Static<typeof TenantView> {
@@ -26,7 +27,8 @@ export function viewTenant (tenant: Tenant, url: string): Static<typeof TenantVi
     statusReason: tenant.statusReason ?? null,
     workerId: tenant.workerId,
     createdAt: tenant.createdAt.toISOString(),
-    volumeRemoveAt: tenant.volumeRemoveAt?.toISOString() ?? null
+    volumeRemoveAt: tenant.volumeRemoveAt?.toISOString() ?? null,
+    idleStoppedAt: tenant.idleStoppedAt?.toISOString() ?? null
   }
 }
 

@@ -97,7 +97,7 @@ export function createTenantService (options: TenantServiceOptions) {
       const worker = await workers.place({ memory: plan.memory, cpu: plan.cpus }, await allocations())
       const tenant = em.create(Tenant, {
         id: randomUUID(), slug, ownerId: user.id, ownerEmail: user.email, plan: plan.name, workerId: worker.id,
-        desired: 'running', status: 'scheduled', createdAt: new Date(), updatedAt: new Date()
+        desired: 'running', status: 'scheduled', lastActivityAt: new Date(), createdAt: new Date(), updatedAt: new Date()
       } as Tenant)
       await em.flush()
       events.emit(tenant.id, 'scheduled', `on worker ${worker.name}`)
@@ -110,11 +110,12 @@ export function createTenantService (options: TenantServiceOptions) {
     },
 
     get: visible,
-    start: (user: AuthUser, id: string) => setDesired(user, id, { desired: 'running' }),
-    stop: (user: AuthUser, id: string) => setDesired(user, id, { desired: 'stopped' }),
+    // A start counts as activity, so idle stop measures from it; an owner's stop is not idleness.
+    start: (user: AuthUser, id: string) => setDesired(user, id, { desired: 'running', idleStoppedAt: null, lastActivityAt: new Date() }),
+    stop: (user: AuthUser, id: string) => setDesired(user, id, { desired: 'stopped', idleStoppedAt: null }),
 
     async restart (user: AuthUser, id: string): Promise<Tenant> {
-      const tenant = await setDesired(user, id, { desired: 'running' })
+      const tenant = await setDesired(user, id, { desired: 'running', idleStoppedAt: null, lastActivityAt: new Date() })
       void reconciler.restart(id)
       return tenant
     },

@@ -17,6 +17,11 @@ t.test('a container removed behind our back is recreated; a stopped one started;
   t.same(planTenant({ ...desired, restart: true }, { containers: [container()], network: true, volume: true }, 0), [{ kind: 'restartContainer', container: 'c1' }])
 })
 
+t.test('a container created but never started (a crash mid-create) gets its config written, then starts', async (t) => {
+  const steps = planTenant(desired, { containers: [container({ state: 'created' })], network: true, volume: true }, 0)
+  t.same(steps, [{ kind: 'writeConfig' }, { kind: 'startContainer', container: 'c1' }])
+})
+
 t.test('duplicates and outdated containers go; the running current one stays', async (t) => {
   const steps = planTenant(desired, { containers: [container({ id: 'old', specHash: 'h0' }), container({ id: 'dup', state: 'exited', createdAt: 2000 }), container()], network: true, volume: true }, 0)
   t.same(steps, [
