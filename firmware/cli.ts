@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // openclaw-box: the box daemon, run by systemd (firmware/systemd/openclaw-box.service) or, with
 // `--simulate`, on any Linux machine.
-import { Command, InvalidArgumentError } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import pino from 'pino'
 import { startBox } from './daemon.js'
 import { loadSimulatedNetworks } from './drivers/wifi-sim.js'
@@ -28,13 +28,13 @@ program.command('run')
   .option('--networks <file>', 'simulated networks: JSON [{ssid, password?, signalPercent}]')
   .option('--offline-fallback <seconds>', 'seconds offline before falling back to setup', integer(1))
   .option('--telemetry-interval <seconds>', 'seconds between telemetry samples', integer(1), 30)
-  .option('--gateway-command <command...>', 'command line of the OpenClaw gateway')
+  .addOption(new Option('--gateway-command <command>', 'command line of the OpenClaw gateway (split at spaces)').env('OPENCLAW_BOX_GATEWAY'))
   .option('--gateway-port <port>', 'loopback port of the gateway', integer(1), 18789)
   .option('--button-device <path>', 'evdev input device of the button (e.g. /dev/input/event0)')
   .action(async (flags: Record<string, unknown>) => {
     const simulate = flags.simulate === true
     const defaults = defaultOptions(flags.credentials as string, flags.data as string, simulate)
-    const gateway = flags.gatewayCommand as string[] | undefined
+    const gateway = (flags.gatewayCommand as string | undefined)?.trim().split(/\s+/)
     const options: BoxOptions = {
       ...defaults,
       apiPort: (flags.apiPort as number | undefined) ?? defaults.apiPort,
