@@ -49,14 +49,16 @@ program.command('run')
       ...(flags.buttonDevice === undefined ? {} : { buttonDevice: flags.buttonDevice as string })
     }
     const log = pino({ name: 'openclaw-box' })
-    const box = await startBox(options, { log })
-    log.info({ api: box.apiUrl, setup: box.setupUrl, simulate }, 'openclaw-box running')
+    const starting = startBox(options, { log })
+    // Registered before the box is up: a SIGTERM during start still ends in a clean stop.
     const shutdown = (signal: string): void => {
       log.info({ signal }, 'stopping')
-      box.stop().then(() => process.exit(0), (err: unknown) => { log.error({ err }, 'stop failed'); process.exit(1) })
+      starting.then((box) => box.stop()).then(() => process.exit(0), (err: unknown) => { log.error({ err }, 'stop failed'); process.exit(1) })
     }
     process.once('SIGTERM', () => shutdown('SIGTERM'))
     process.once('SIGINT', () => shutdown('SIGINT'))
+    const box = await starting
+    log.info({ api: box.apiUrl, setup: box.setupUrl, simulate }, 'openclaw-box running')
   })
 
 await program.parseAsync(process.argv)

@@ -42,9 +42,10 @@ t.test('the daemon survives kill -9 during state changes and stops cleanly on SI
   await killed(child)
   child = start()
   await until('restart', async () => (await state()) !== undefined, 60_000)
-  t.equal(await state(), 'setup', 'killed while joining a new network: back in setup')
-
-  await joinWifi()
+  const restarted = await state()
+  // Killed before the join completed: the network is not known, so setup; after: it is rejoined.
+  t.ok(restarted === 'setup' || restarted === 'joining-wifi' || restarted === 'online-unclaimed', `killed while joining: restarted in ${restarted}`)
+  if (restarted === 'setup') await joinWifi()
   await until('online', async () => (await state()) === 'online-unclaimed', 60_000)
   await killed(child)
   child = start()

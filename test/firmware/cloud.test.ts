@@ -75,3 +75,35 @@ t.test('a box joins the cloud, is claimed, runs its gateway and obeys commands',
   t.pass('factory-reset returns the box to claimable, gateway stopped')
   await until('the box leaves the broker', () => !app.devices.broker.isConnected(id))
 })
+
+t.test('while the cloud is down the gateway keeps running, and the box reconnects when it returns', async (t) => {
+  const dir = await tempDir(t, 'box-outage-')
+  const config = { databaseUrl: `sqlite:${join(dir, 'cloud.sqlite')}`, mqttPort: await freePort() }
+  const first = await startDevicesApp(t, { config })
+  const { file, credentials } = await writeCredentials(dir, { serverUrl: first.config.publicUrl, mqttUrl: mqttUrl(first) })
+  const id = credentials.deviceId
+  await first.devices.registerBatch({
+    batchId: credentials.batchId,
+    model: credentials.model,
+    devices: [{ deviceId: id, publicKey: credentials.publicKey, claimCodeHash: await hashClaimCode(generateClaimCode()) }]
+  })
+  const box = await startSimulatedBox(t, file, join(dir, 'data'), {
+    gateway: { command: process.execPath, args: [FAKE_GATEWAY], port: await freePort(), healthPath: '/healthz' }
+  })
+  await fetch(`${box.setupUrl}api/wifi`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ssid: 'HomeNet', password: 'correct horse battery' }) })
+  await until('the MQTT session', () => first.devices.broker.isConnected(id) && first.devices.broker.isSubscribed(id, configTopic(id)), 30_000)
+  await publishConfig(first, id, { version: 1, claim: { claimed: true, owner: 'ann@example.com' } })
+  await box.whenState('claimed')
+  await box.gateway!.whenHealthy(30_000)
+  const pid = box.gateway!.pid
+
+  await first.close()
+  await until('the box notices', () => !box.cloud!.connected)
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  t.equal(box.snapshot.state, 'claimed', 'the box stays claimed')
+  t.same([box.gateway!.status, box.gateway!.pid], ['running', pid], 'the same gateway keeps running')
+
+  const second = await startDevicesApp(t, { config })
+  await until('the box is back', () => second.devices.broker.isConnected(id), 60_000)
+  t.pass('it reconnected with a fresh token once the cloud returned')
+})
