@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // openclaw-box: the box daemon, run by systemd (firmware/systemd/openclaw-box.service) or, with
 // `--simulate`, on any Linux machine.
-import { Command, InvalidArgumentError } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import pino from 'pino'
 import { startBox } from './daemon.js'
 import { loadSimulatedNetworks } from './drivers/wifi-sim.js'
@@ -28,13 +28,13 @@ program.command('run')
   .option('--networks <file>', 'simulated networks: JSON [{ssid, password?, signalPercent}]')
   .option('--offline-fallback <seconds>', 'seconds offline before falling back to setup', integer(1))
   .option('--telemetry-interval <seconds>', 'seconds between telemetry samples', integer(1), 30)
-  .option('--gateway-command <command...>', 'command line of the OpenClaw gateway')
+  .addOption(new Option('--gateway-command <command>', 'command line of the OpenClaw gateway (split at spaces)').env('OPENCLAW_BOX_GATEWAY'))
   .option('--gateway-port <port>', 'loopback port of the gateway', integer(1), 18789)
   .option('--button-device <path>', 'evdev input device of the button (e.g. /dev/input/event0)')
   .action(async (flags: Record<string, unknown>) => {
     const simulate = flags.simulate === true
     const defaults = defaultOptions(flags.credentials as string, flags.data as string, simulate)
-    const gateway = flags.gatewayCommand as string[] | undefined
+    const gateway = (flags.gatewayCommand as string | undefined)?.trim().split(/\s+/)
     const options: BoxOptions = {
       ...defaults,
       apiPort: (flags.apiPort as number | undefined) ?? defaults.apiPort,
@@ -49,14 +49,16 @@ program.command('run')
       ...(flags.buttonDevice === undefined ? {} : { buttonDevice: flags.buttonDevice as string })
     }
     const log = pino({ name: 'openclaw-box' })
-    const box = await startBox(options, { log })
-    log.info({ api: box.apiUrl, setup: box.setupUrl, simulate }, 'openclaw-box running')
+    const starting = startBox(options, { log })
+    // Registered before the box is up: a SIGTERM during start still ends in a clean stop.
     const shutdown = (signal: string): void => {
       log.info({ signal }, 'stopping')
-      box.stop().then(() => process.exit(0), (err: unknown) => { log.error({ err }, 'stop failed'); process.exit(1) })
+      starting.then((box) => box.stop()).then(() => process.exit(0), (err: unknown) => { log.error({ err }, 'stop failed'); process.exit(1) })
     }
     process.once('SIGTERM', () => shutdown('SIGTERM'))
     process.once('SIGINT', () => shutdown('SIGINT'))
+    const box = await starting
+    log.info({ api: box.apiUrl, setup: box.setupUrl, simulate }, 'openclaw-box running')
   })
 
 await program.parseAsync(process.argv)

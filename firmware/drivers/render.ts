@@ -15,10 +15,15 @@ const escapeXml = (text: string): string => text.replace(/[<>&'"]/g, (c) => `&#$
 
 export async function renderScreen (screen: Screen, width: number, height: number): Promise<RenderedScreen> {
   const pad = Math.round(Math.min(width, height) * 0.05)
-  const qrSize = screen.qr === undefined ? 0 : Math.min(height - 2 * pad, Math.round(width * 0.5))
+  const qrSize = screen.qr === undefined ? 0 : Math.min(height - 2 * pad, Math.round(width * 0.45))
   const textX = screen.qr === undefined ? pad : qrSize + 2 * pad
-  const titleSize = Math.max(12, Math.round(height / 12))
-  const lineSize = Math.max(10, Math.round(height / 20))
+  // Sized so the longest text fits the width left of the QR (DejaVu Sans averages ~0.6 em per character).
+  const fit = (texts: string[], preferred: number): number => {
+    const longest = Math.max(1, ...texts.map((text) => text.length))
+    return Math.max(8, Math.min(preferred, Math.floor((width - textX - pad) / (longest * 0.62))))
+  }
+  const titleSize = fit([screen.title], Math.round(height / 12))
+  const lineSize = fit(screen.lines, Math.round(height / 20))
   const lines = screen.lines.map((line, i) =>
     `<text x="${textX}" y="${pad + titleSize * 2 + i * lineSize * 1.5}" font-size="${lineSize}">${escapeXml(line)}</text>`)
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
