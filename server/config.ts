@@ -5,6 +5,7 @@ import path from 'node:path'
 import Type, { type Static, type TSchema } from 'typebox'
 import Value from 'typebox/value'
 import { devicesConfig } from '../plugins/devices/config.js'
+import { metricsConfig } from '../plugins/metrics/config.js'
 import { oauthConfig } from '../plugins/oauth/config.js'
 import { schedulerConfig } from '../plugins/scheduler/config.js'
 import { tenantsConfig } from '../plugins/tenants/config.js'
@@ -46,7 +47,8 @@ export const ConfigSchema = Type.Object({
   ...oauthConfig,
   ...devicesConfig,
   ...schedulerConfig,
-  ...tenantsConfig
+  ...tenantsConfig,
+  ...metricsConfig
 }, { additionalProperties: false })
 
 export type ConfigInput = Static<typeof ConfigSchema>

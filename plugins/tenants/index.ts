@@ -10,22 +10,27 @@ import { resolvePlans } from './plans.js'
 import { createReconciler } from './reconciler.js'
 import { tenantRoutes } from './routes.js'
 import { createTenantService } from './service.js'
+import { createTenantStats } from './stats.js'
+import './types.js'
 
 const tenantsPlugin = fp(async function tenants (app) {
   const { config, orm, workers } = app
   const log = app.log.child({ plugin: 'tenants' })
   const plans = resolvePlans(config)
-  const events = createTenantEvents()
+  const stats = createTenantStats()
+  const events = createTenantEvents(stats)
   const urlOf = (slug: string): string => instanceUrl(config, slug)
   const reconciler = createReconciler({
     orm, workers, plans, events, log, urlOf,
     sweepIntervalMs: config.reconcileInterval,
     orphanGraceMs: config.orphanGrace,
     startTimeoutMs: config.tenantStartTimeout,
-    installation: installationId(config)
+    installation: installationId(config),
+    stats
   })
   const service = createTenantService({ orm, workers, plans, events, reconciler, dockerSocket: config.dockerSocket, volumeGraceSeconds: config.tenantVolumeGrace })
   await app.register(tenantRoutes({ service, events, workers, urlOf }))
+  app.decorate('tenants', { stats, countByStatus: service.countByStatus, allocations: service.allocations })
 
   // After the scheduler's onReady (dependency order), so the local worker is registered first.
   app.addHook('onReady', async () => { reconciler.start() })
