@@ -32,3 +32,17 @@ export function sampleValue (samples: Sample[], name: string, labels: Record<str
 export function metricNames (samples: Sample[]): Set<string> {
   return new Set(samples.map((sample) => sample.name))
 }
+
+/**
+ * Every series name a query may use, from the `# TYPE` lines (present even before a metric has a
+ * sample): a histogram `x` is queried as x_bucket, x_sum and x_count.
+ */
+export function exportedSeriesNames (text: string): Set<string> {
+  const names = new Set<string>()
+  for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+    if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(name! + suffix)
+    else if (type === 'summary') for (const suffix of ['', '_sum', '_count']) names.add(name! + suffix)
+    else names.add(name!)
+  }
+  return names
+}
