@@ -35,8 +35,7 @@ const metricsPlugin = fp(async function metrics (app) {
     onRequest: metricsGate({ token: config.metricsToken, allow: config.metricsAllow }),
     schema: {
       tags: ['operations'],
-      summary: 'Prometheus metrics (text exposition format); needs METRICS_TOKEN as a bearer token or an address in METRICS_ALLOW',
-      produces: ['text/plain']
+      summary: 'Prometheus metrics (text exposition format); needs METRICS_TOKEN as a bearer token or an address in METRICS_ALLOW'
     }
   }, async (_request, reply) => {
     const body = await registry.metrics()

@@ -119,4 +119,13 @@ t.test('the Grafana dashboard queries only metrics the server exports', async (t
   t.ok(referenced.size >= 20, `the dashboard queries ${referenced.size} metrics`)
   for (const name of referenced) t.ok(exported.has(name), `${name} is exported`)
   t.equal(new Set(dashboard.panels.map((panel) => panel.id)).size, dashboard.panels.length, 'panel ids are unique')
+
+  // The guides name metrics too; each must be one the server exports (a family name or one of its series).
+  const families = new Set([...scraped.body.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]!))
+  for (const doc of ['plugins/metrics/README.md', 'docs/troubleshooting.md', 'docs/troubleshooting.zh-CN.md', 'docs/admin-guide.md']) {
+    for (const [name] of (await read(doc)).matchAll(/openclaw_cloud_[a-z0-9_]*[a-z0-9]/g)) {
+      if (name.endsWith('_') || /^openclaw_cloud_(process|nodejs)$/.test(name)) continue
+      t.ok(families.has(name) || exported.has(name), `${doc}: ${name} is exported`)
+    }
+  }
 })
