@@ -54,7 +54,7 @@ function requestId (request: { headers: Record<string, string | string[] | undef
 export async function buildApp (options: AppOptions & { logger?: FastifyBaseLogger }): Promise<FastifyInstance> {
   const { config } = options
   const app = Fastify({
-    ...(options.logger === undefined ? { logger: loggerOptions(config.logLevel) } : { loggerInstance: options.logger }),
+    ...(options.logger === undefined ? { logger: loggerOptions(config.logLevel, config) } : { loggerInstance: options.logger }),
     bodyLimit: config.bodyLimit,
     genReqId: requestId,
     return503OnClosing: true

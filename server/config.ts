@@ -5,9 +5,10 @@ import path from 'node:path'
 import Type, { type Static, type TSchema } from 'typebox'
 import Value from 'typebox/value'
 import { devicesConfig } from '../plugins/devices/config.js'
+import { metricsConfig } from '../plugins/metrics/config.js'
 import { oauthConfig } from '../plugins/oauth/config.js'
-import { routingConfig } from '../plugins/routing/config.js'
 import { portainerConfig } from '../plugins/portainer/config.js'
+import { routingConfig } from '../plugins/routing/config.js'
 import { schedulerConfig } from '../plugins/scheduler/config.js'
 import { tenantsConfig } from '../plugins/tenants/config.js'
 import { key, type KeyOptions } from './config-key.js'
@@ -50,7 +51,8 @@ export const ConfigSchema = Type.Object({
   ...schedulerConfig,
   ...tenantsConfig,
   ...routingConfig,
-  ...portainerConfig
+  ...portainerConfig,
+  ...metricsConfig
 }, { additionalProperties: false })
 
 export type ConfigInput = Static<typeof ConfigSchema>

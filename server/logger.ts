@@ -1,6 +1,8 @@
-// Log options shared by the server and its tests: secrets never reach a log line.
+// Log options shared by the server and its tests: secrets never reach a log line. Lines go to stdout
+// and, when LOKI_URL is set, also to Loki through pino-loki (in pino's transport worker; redaction
+// happens before a line leaves the main thread).
 import type { FastifyRequest } from 'fastify'
-import type { LoggerOptions } from 'pino'
+import type { LoggerOptions, TransportTargetOptions } from 'pino'
 
 /** Query parameters whose values are credentials (OAuth codes, tokens) and must not be logged. */
 const SECRET_QUERY_PARAMS = ['code', 'state', 'token', 'access_token', 'refresh_token', 'id_token', 'password', 'code_verifier', 'client_secret']
@@ -24,9 +26,36 @@ export function redactUrl (url: string): string {
   return `${url.slice(0, queryAt)}?${params.toString()}`
 }
 
-export function loggerOptions (level: string): LoggerOptions {
+/** Where log lines are shipped besides stdout (config keys LOKI_URL, LOKI_ENV). */
+export interface LogShipping {
+  lokiUrl?: string
+  lokiEnvironment: string
+}
+
+/** The app name on every line in Loki; with `env` and `level` the only labels, so streams stay few. */
+export const LOKI_APP_LABEL = 'openclaw-cloud'
+
+function lokiTarget (level: string, lokiUrl: string, environment: string): TransportTargetOptions {
+  const url = new URL(lokiUrl)
+  const basicAuth = url.username === '' ? undefined : { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+  url.username = ''
+  url.password = ''
+  // pino-loki resolves its endpoint `loki/api/v1/push` against this base: a path prefix needs the slash.
+  if (!url.pathname.endsWith('/')) url.pathname += '/'
+  return {
+    target: import.meta.resolve('pino-loki'),
+    level,
+    options: { host: url.toString(), basicAuth, labels: { app: LOKI_APP_LABEL, env: environment }, batching: { interval: 2 } }
+  }
+}
+
+export function loggerOptions (level: string, shipping?: LogShipping): LoggerOptions {
+  const transport = shipping?.lokiUrl === undefined
+    ? {}
+    : { transport: { targets: [{ target: 'pino/file', level, options: { destination: 1 } }, lokiTarget(level, shipping.lokiUrl, shipping.lokiEnvironment)] } }
   return {
     level,
+    ...transport,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
       req (request: FastifyRequest) {

@@ -36,6 +36,8 @@ export interface BrokerEvents {
 export interface DeviceBroker {
   readonly port: number
   readonly tlsPort: number | undefined
+  /** Live MQTT sessions on this server node. */
+  readonly connections: number
   isConnected: (deviceId: string) => boolean
   isSubscribed: (deviceId: string, topic: string) => boolean
   /** Writes a packet to the box's live session; false when it has none. Resolves once written. */
@@ -136,6 +138,7 @@ export async function startBroker (options: BrokerOptions): Promise<DeviceBroker
   return {
     port,
     tlsPort,
+    get connections () { return sessions.size },
     isConnected: (deviceId) => session(deviceId) !== undefined,
     isSubscribed (deviceId, topic) {
       const client = session(deviceId)

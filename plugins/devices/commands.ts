@@ -8,7 +8,7 @@
 // most once per live session and is `delivered` once written to it; only a connection lost between
 // that write and the box's PUBACK can repeat it on the next session, which QoS 1 allows
 // (MQTT 3.1.1 §4.3.2) — the box drops a command id it has already run.
-import type { MikroORM } from '@mikro-orm/core'
+import type { FilterQuery, MikroORM } from '@mikro-orm/core'
 import type { FastifyBaseLogger } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import { COMMAND_NAMES, CommandParams, type Command, type CommandName, type CommandResult } from '../../protocol/payloads.js'
@@ -17,6 +17,7 @@ import { DeviceCommand } from './entities.js'
 import { InvalidCommand } from './errors.js'
 import { getDevice } from './registry.js'
 import { createKeyedQueue } from './serial.js'
+import type { CommandCompletion } from './stats.js'
 
 export interface CommandTransport {
   /** True when the box is connected and subscribed to its commands topic. */
@@ -30,6 +31,8 @@ export interface CommandsOptions {
   log: FastifyBaseLogger
   transport: CommandTransport
   defaultTtlSeconds: number
+  /** Told about each result of a delivered command (for metrics). */
+  onCompleted?: (completion: CommandCompletion) => void
   sweepIntervalMs?: number
   now?: () => Date
 }
@@ -129,10 +132,12 @@ export function createCommands (options: CommandsOptions): Commands {
     deliverPending,
 
     async recordResult (deviceId, result) {
-      const updated = await em().nativeUpdate(DeviceCommand,
-        { id: result.id, deviceId, state: { $in: ['pending', 'delivered'] } },
-        { state: result.status, completedAt: now(), message: result.message ?? null, output: result.output ?? null })
+      const open: FilterQuery<DeviceCommand> = { id: result.id, deviceId, state: { $in: ['pending', 'delivered'] } }
+      const sent = await em().findOne(DeviceCommand, open, { fields: ['deliveredAt'] })
+      const completedAt = now()
+      const updated = await em().nativeUpdate(DeviceCommand, open, { state: result.status, completedAt, message: result.message ?? null, output: result.output ?? null })
       if (updated === 0) options.log.info({ deviceId, commandId: result.id }, 'command result ignored: no such open command')
+      else if (sent?.deliveredAt != null) options.onCompleted?.({ status: result.status, roundTripSeconds: (completedAt.getTime() - sent.deliveredAt.getTime()) / 1000 })
     },
 
     expireDue,

@@ -13,7 +13,7 @@ import { createCommands } from './commands.js'
 import { devicesEntities } from './entities.js'
 import type { DeviceMessage } from './payloads.js'
 import { createPresence } from './presence.js'
-import { getBatch, registerBatch, restoreDevice, revokeDevice } from './registry.js'
+import { countDevices, getBatch, registerBatch, restoreDevice, revokeDevice } from './registry.js'
 import { createBrokerStats } from './stats.js'
 import { queryTelemetry } from './telemetry-query.js'
 import { createTelemetryStore } from './telemetry.js'
@@ -41,9 +41,14 @@ const devicesPlugin = fp(async function devices (app) {
     orm,
     log,
     defaultTtlSeconds: config.commandTtlSeconds,
+    onCompleted: (completion) => { stats.events.emit('commandCompleted', completion) },
     transport: {
       reachable: (id) => broker?.isSubscribed(id, commandsTopic(id)) ?? false,
-      send: async (id, command) => await (broker?.send(id, { topic: commandsTopic(id), payload: Buffer.from(JSON.stringify(command)), qos: 1 }) ?? false)
+      async send (id, command) {
+        const sent = await (broker?.send(id, { topic: commandsTopic(id), payload: Buffer.from(JSON.stringify(command)), qos: 1 }) ?? false)
+        if (sent) stats.messagesSent++
+        return sent
+      }
     }
   })
 
@@ -76,7 +81,8 @@ const devicesPlugin = fp(async function devices (app) {
       if (broker === undefined) throw new Error('the MQTT broker starts when the app is ready')
       return broker
     },
-    stats
+    stats,
+    count: () => countDevices(orm.em.fork())
   })
 
   app.addHook('onReady', async () => {

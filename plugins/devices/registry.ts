@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/core'
 import Type, { type Static } from 'typebox'
 import { DEVICE_ID_PATTERN } from '../../protocol/device-id.js'
 import { importPublicKey } from '../../protocol/device-keys.js'
-import { Batch, Device } from './entities.js'
+import { Batch, Device, DEVICE_STATES, type DeviceLifecycle } from './entities.js'
 import { BatchConflict, BatchNotFound, DeviceNotFound } from './errors.js'
 
 /** What the factory sends: its manifest (factory/batch/manifest.ts) without the URLs. */
@@ -136,4 +136,15 @@ export async function restoreDevice (em: EntityManager, deviceId: string): Promi
   if (device.state !== 'revoked') return
   device.state = device.ownerId == null ? 'registered' : 'claimed'
   await em.flush()
+}
+
+export interface DeviceCounts {
+  byState: Record<DeviceLifecycle, number>
+  connected: number
+}
+
+export async function countDevices (em: EntityManager): Promise<DeviceCounts> {
+  const counts = await Promise.all(DEVICE_STATES.map(async (state) => [state, await em.count(Device, { state })] as const))
+  const byState = Object.fromEntries(counts) as Record<DeviceLifecycle, number>
+  return { byState, connected: await em.count(Device, { connected: true }) }
 }

@@ -1,4 +1,12 @@
-// Counters of what the broker refused or dropped, for logs, tests and (later) /metrics.
+// Counters of what the broker accepted, sent, refused or dropped, and command completions, for logs, tests and /metrics.
+import { EventEmitter } from 'node:events'
+
+export interface CommandCompletion {
+  status: 'succeeded' | 'failed' | 'expired'
+  /** From writing the command to the box's session to its result arriving. */
+  roundTripSeconds: number
+}
+
 export interface BrokerStats {
   connectionsRefused: number
   publishesRefused: number
@@ -6,8 +14,12 @@ export interface BrokerStats {
   payloadsDropped: number
   rateLimitedDisconnects: number
   messagesAccepted: number
+  /** Commands the server wrote to boxes' sessions. */
+  messagesSent: number
+  /** Emits `commandCompleted` with a CommandCompletion for each result of a delivered command. */
+  events: EventEmitter<{ commandCompleted: [CommandCompletion] }>
 }
 
 export function createBrokerStats (): BrokerStats {
-  return { connectionsRefused: 0, publishesRefused: 0, subscriptionsRefused: 0, payloadsDropped: 0, rateLimitedDisconnects: 0, messagesAccepted: 0 }
+  return { connectionsRefused: 0, publishesRefused: 0, subscriptionsRefused: 0, payloadsDropped: 0, rateLimitedDisconnects: 0, messagesAccepted: 0, messagesSent: 0, events: new EventEmitter() }
 }

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/core'
 import type { DeviceBroker } from './broker.js'
 import type { Commands } from './commands.js'
 import type { Presence } from './presence.js'
-import type { BatchRegistration, BatchSummary, RegistrationOutcome } from './registry.js'
+import type { BatchRegistration, BatchSummary, DeviceCounts, RegistrationOutcome } from './registry.js'
 import type { BrokerStats } from './stats.js'
 import type { TelemetryRange, TelemetrySeries } from './telemetry-query.js'
 import type { TelemetryStore } from './telemetry.js'
@@ -21,8 +21,10 @@ export interface DevicesApi {
   commands: Commands
   telemetry: Pick<TelemetryStore, 'latest' | 'flush' | 'prune'> & { query: (deviceId: string, range: TelemetryRange) => Promise<TelemetrySeries> }
   presence: Pick<Presence, 'flush'>
-  broker: Pick<DeviceBroker, 'port' | 'tlsPort' | 'isConnected' | 'isSubscribed' | 'publish'>
+  broker: Pick<DeviceBroker, 'port' | 'tlsPort' | 'connections' | 'isConnected' | 'isSubscribed' | 'publish'>
   stats: BrokerStats
+  /** Boxes by lifecycle state, and how many are connected (to any server node). */
+  count: () => Promise<DeviceCounts>
 }
 
 declare module 'fastify' {

@@ -1,6 +1,7 @@
 // Progress events of each tenant (scheduled, image ready, container created, starting, healthy,
 // routable, failed), kept in memory per tenant so a late SSE subscriber first gets what happened.
 import { EventEmitter } from 'node:events'
+import type { TenantStats } from './stats.js'
 
 export const PROGRESS = ['scheduled', 'image-ready', 'container-created', 'starting', 'healthy', 'routable', 'stopped', 'deleted', 'failed'] as const
 export type ProgressType = typeof PROGRESS[number]
@@ -26,7 +27,7 @@ export interface TenantEvents {
   forget: (tenantId: string) => void
 }
 
-export function createTenantEvents (): TenantEvents {
+export function createTenantEvents (stats?: TenantStats): TenantEvents {
   const bus = new EventEmitter()
   bus.setMaxListeners(0)
   const histories = new Map<string, ProgressEvent[]>()
@@ -41,6 +42,9 @@ export function createTenantEvents (): TenantEvents {
       const restart = history.length > 0 && FINAL.has(history[history.length - 1]!.type) && !FINAL.has(type)
       const next = restart ? [event] : [...history, event].slice(-HISTORY)
       histories.set(tenantId, next)
+      if (type === 'routable' && (next[0]!.type === 'scheduled' || next[0]!.type === 'starting')) {
+        stats?.events.emit('spawned', (Date.parse(event.at) - Date.parse(next[0]!.at)) / 1000)
+      }
       bus.emit(tenantId, event)
       everyTenant.emit('event', tenantId, event)
     },

@@ -4,33 +4,22 @@ import fp from 'fastify-plugin'
 import { instanceUrl } from '../../server/config.js'
 import type { ServerPlugin } from '../../server/plugins.js'
 import { tenantsEntities } from './entities.js'
-import { createTenantEvents, type TenantEvents } from './events.js'
+import { createTenantEvents } from './events.js'
 import { createIdleStopper } from './idle.js'
 import { installationId } from './installation.js'
 import { resolvePlans } from './plans.js'
 import { createReconciler } from './reconciler.js'
 import { tenantRoutes } from './routes.js'
-import { createTenantService, type TenantService } from './service.js'
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** For plugins that build on instances (the router); see plugins/tenants/README.md. */
-    tenants: {
-      service: TenantService
-      events: TenantEvents
-      /** Call on every request or WebSocket message to an instance: it postpones idle stop. Cheap, synchronous. */
-      reportActivity: (tenantId: string) => void
-      /** Starts an instance that idle stop stopped (never one its owner stopped); resolves false otherwise. */
-      wake: (tenantId: string) => Promise<boolean>
-    }
-  }
-}
+import { createTenantService } from './service.js'
+import { createTenantStats } from './stats.js'
+import './types.js'
 
 const tenantsPlugin = fp(async function tenants (app) {
   const { config, orm, workers } = app
   const log = app.log.child({ plugin: 'tenants' })
   const plans = resolvePlans(config)
-  const events = createTenantEvents()
+  const stats = createTenantStats()
+  const events = createTenantEvents(stats)
   const urlOf = (slug: string): string => instanceUrl(config, slug)
   const reconciler = createReconciler({
     orm, workers, plans, events, log, urlOf,
@@ -38,11 +27,20 @@ const tenantsPlugin = fp(async function tenants (app) {
     orphanGraceMs: config.orphanGrace,
     startTimeoutMs: config.tenantStartTimeout,
     workerTimeoutMs: config.workerTimeout,
-    installation: installationId(config)
+    installation: installationId(config),
+    stats
   })
   const service = createTenantService({ orm, workers, plans, events, reconciler, dockerSocket: config.dockerSocket, volumeGraceSeconds: config.tenantVolumeGrace })
   const idle = createIdleStopper({ orm, plans, reconciler, log })
-  app.decorate('tenants', { service, events, reportActivity: idle.reportActivity, wake: idle.wake })
+  app.decorate('tenants', {
+    service,
+    events,
+    reportActivity: idle.reportActivity,
+    wake: idle.wake,
+    stats,
+    countByStatus: service.countByStatus,
+    allocations: service.allocations
+  })
   await app.register(tenantRoutes({ service, events, workers, urlOf }))
 
   // After the scheduler's onReady (dependency order), so the local worker is registered first.

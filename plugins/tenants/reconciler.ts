@@ -13,6 +13,7 @@ import type { TenantEvents } from './events.js'
 import { executors, type ExecutionContext } from './executors.js'
 import { listContainers, observeTenant, upstreamOf, waitReady } from './observe.js'
 import type { Plans } from './plans.js'
+import type { TenantStats } from './stats.js'
 import { observedStatus, planOrphans, planTenant, type DesiredTenant } from './planner.js'
 
 export interface ReconcilerOptions {
@@ -29,6 +30,7 @@ export interface ReconcilerOptions {
   workerTimeoutMs: number
   /** This control plane's id (installation.ts), labelled on what it creates. */
   installation: string
+  stats: TenantStats
 }
 
 const MAX_BACKOFF_MS = 60_000
@@ -36,7 +38,7 @@ const MAX_BACKOFF_MS = 60_000
 export type Reconciler = ReturnType<typeof createReconciler>
 
 export function createReconciler (options: ReconcilerOptions) {
-  const { orm, workers, plans, events, log } = options
+  const { orm, workers, plans, events, log, stats } = options
   const passes = new Map<string, { again: boolean, done: Promise<void> }>()
   const retries = new Map<string, { attempt: number, timer?: NodeJS.Timeout }>()
   const watches = new Map<string, { container: string, abort: AbortController }>()
@@ -146,9 +148,11 @@ export function createReconciler (options: ReconcilerOptions) {
           for (const container of actual.containers) ready.delete(container.id)
           watches.get(tenant.id)?.abort.abort()
         }
+        stats.reconcileSteps[step.kind] = (stats.reconcileSteps[step.kind] ?? 0) + 1
         await (executors[step.kind] as (context: ExecutionContext, step: unknown) => Promise<void>)(context, step)
         if (step.kind === 'removeVolume') tenant.volumeRemoveAt = null
       } catch (err) {
+        stats.reconcileFailures[step.kind] = (stats.reconcileFailures[step.kind] ?? 0) + 1
         const reason = `${step.kind} failed: ${(err as Error).message}`
         log.warn({ tenant: tenant.id, step: step.kind, err }, 'reconcile step failed')
         tenant.status = 'failed'

@@ -5,7 +5,7 @@ import type { MikroORM } from '@mikro-orm/core'
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { AuthUser } from '../oauth/types.js'
 import type { Allocations, Workers } from '../scheduler/workers.js'
-import { Tenant, type PlanName } from './entities.js'
+import { Tenant, type ObservedStatus, type PlanName } from './entities.js'
 import { InvalidTenantName, NoDocker, QuotaExceeded, TenantNameTaken, TenantNotFound } from './errors.js'
 import type { TenantEvents } from './events.js'
 import type { Plans } from './plans.js'
@@ -82,6 +82,16 @@ export function createTenantService (options: TenantServiceOptions) {
   }
 
   return {
+    allocations,
+
+    /** Instances by observed status, for /metrics. */
+    async countByStatus (): Promise<Partial<Record<ObservedStatus, number>>> {
+      const rows = await orm.em.fork().find(Tenant, {}, { fields: ['status'] })
+      const counts: Partial<Record<ObservedStatus, number>> = {}
+      for (const { status } of rows) counts[status] = (counts[status] ?? 0) + 1
+      return counts
+    },
+
     async create (user: AuthUser, input: { name?: string, plan: PlanName }): Promise<Tenant> {
       const plan = plans[input.plan]
       const em = orm.em.fork()

@@ -1,0 +1,147 @@
+// /metrics after real activity: HTTP requests, a box on the real MQTT broker with a device JWT
+// (telemetry, a dropped payload, refused auth and subscription, a command and its result) and an
+// instance on the local Docker engine with the stand-in image. Then who may scrape.
+import mqtt from 'mqtt'
+import t from 'tap'
+import { devices } from '../../plugins/devices/index.js'
+import { allowList } from '../../plugins/metrics/access.js'
+import { metrics } from '../../plugins/metrics/index.js'
+import { scheduler } from '../../plugins/scheduler/index.js'
+import { tenants } from '../../plugins/tenants/index.js'
+import { packageInfo } from '../../server/package-info.js'
+import { commandResultTopic, commandsTopic, telemetryTopic } from '../../protocol/topics.js'
+import type { Command } from '../../protocol/payloads.js'
+import { closeClient, connectBox, mqttUrl, registerBoxes, telemetry, waitFor } from '../devices/helpers.js'
+import { authHeaders, buildAuthApp, signUp } from '../helpers/auth.js'
+import { buildTestApp } from '../helpers/app.js'
+import { docker as dockerComponent, dockerImage, requireComponents } from '../helpers/components.js'
+import { removeTenantContainers } from '../helpers/tenant-cleanup.js'
+import { parseMetrics, sampleValue, type Sample } from '../helpers/prometheus.js'
+import type { FastifyInstance } from 'fastify'
+
+const STANDIN = 'openclaw-cloud/standin:latest'
+
+async function scrape (app: FastifyInstance): Promise<Sample[]> {
+  const response = await app.inject({ method: 'GET', url: '/metrics' })
+  if (response.statusCode !== 200) throw new Error(`/metrics answered ${response.statusCode}: ${response.body}`)
+  return parseMetrics(response.body)
+}
+
+t.test('every metric reflects a session of real activity', async (t) => {
+  if (!(await requireComponents(t, dockerComponent, dockerImage(STANDIN)))) return
+  const app = await buildAuthApp(t, {
+    installed: [devices, metrics, scheduler, tenants],
+    config: {
+      mqttHost: '127.0.0.1', mqttPort: 0, mqttMaxPayload: 1024,
+      tenantImage: STANDIN, tenantPlans: { free: { memory: 128 * 1024 ** 2 } }, reconcileInterval: 1000
+    }
+  })
+  await app.ready()
+  const before = await scrape(app)
+  t.equal(sampleValue(before, 'openclaw_cloud_mqtt_connections'), 0)
+  t.equal(sampleValue(before, 'openclaw_cloud_tenants', { status: 'running' }), undefined, 'no instance yet')
+
+  // HTTP: a matched route with a parameter, a 404 of that route, and unknown paths (one label value).
+  for (let i = 0; i < 3; i++) t.equal((await app.inject('/health')).statusCode, 200)
+  const alice = await signUp(app)
+  t.equal((await app.inject({ url: '/api/tenants/00000000-0000-4000-8000-000000000000', headers: authHeaders(alice) })).statusCode, 404)
+  t.equal((await app.inject('/no/such/page?token=abc')).statusCode, 404)
+  t.equal((await app.inject('/another/unknown/page')).statusCode, 404)
+
+  // A box on the real broker: telemetry, an oversized payload (dropped), a foreign subscription (refused).
+  const [box, other] = await registerBoxes(app, 2)
+  const client = await connectBox(app, box!)
+  t.teardown(() => closeClient(client))
+  const commands: Command[] = []
+  client.on('message', (_topic, payload) => commands.push(JSON.parse(payload.toString()) as Command))
+  await client.subscribeAsync(commandsTopic(box!.id), { qos: 1 })
+  const refusal = await client.subscribeAsync(commandsTopic(other!.id), { qos: 1 }).then(() => undefined, (err: { packet?: { granted?: number[] } }) => err)
+  t.same(refusal?.packet?.granted, [128], 'another box\'s topic is refused (SUBACK 0x80)')
+  await client.publishAsync(telemetryTopic(box!.id), JSON.stringify(telemetry()), { qos: 1 })
+  await client.publishAsync(telemetryTopic(box!.id), JSON.stringify(telemetry({ gateway: { status: 'running', restarts: 0, note: 'x'.repeat(2000) } as never })), { qos: 1 })
+  // A box with a token signed by another key is refused at CONNECT.
+  const impostor = mqtt.connectAsync(mqttUrl(app), { clientId: other!.id, username: other!.id, password: await other!.token({ privateKey: box!.privateKey }), reconnectPeriod: 0 })
+  await t.rejects(impostor, /Bad username or password/)
+  // A command and its result: one round trip.
+  const command = await app.devices.commands.create({ deviceId: box!.id, name: 'restart-gateway' })
+  await waitFor('the command', () => commands.length === 1)
+  await client.publishAsync(commandResultTopic(box!.id, command.id), JSON.stringify({ id: command.id, status: 'succeeded', ts: Date.now() }), { qos: 1 })
+  await waitFor('the result', async () => (await app.devices.commands.get(box!.id, command.id))?.state === 'succeeded')
+  await app.devices.presence.flush()
+
+  // An instance on the local Docker engine, up to routable.
+  const created = await app.inject({ method: 'POST', url: '/api/tenants', headers: authHeaders(alice), payload: { plan: 'free' } })
+  t.equal(created.statusCode, 202, created.body)
+  const tenant = created.json<{ id: string }>()
+  t.teardown(() => removeTenantContainers(tenant.id))
+  await waitFor('the instance to be routable', async () => sampleValue(await scrape(app), 'openclaw_cloud_tenant_spawn_duration_seconds_count') === 1, 30_000)
+
+  const after = await scrape(app)
+  const value = (name: string, labels?: Record<string, string>): number | undefined => sampleValue(after, name, labels)
+  t.equal(value('openclaw_cloud_http_request_duration_seconds_count', { route: '/health', method: 'GET', status_code: '200' }), 3)
+  t.equal(value('openclaw_cloud_http_request_duration_seconds_count', { route: '/api/tenants/:id', method: 'GET', status_code: '404' }), 1)
+  t.equal(value('openclaw_cloud_http_request_duration_seconds_count', { route: 'unmatched', method: 'GET', status_code: '404' }), 2)
+  t.notOk(after.some((sample) => Object.values(sample.labels).some((label) => label.includes('/no/such/page'))), 'raw URLs never become labels')
+
+  t.equal(value('openclaw_cloud_devices', { state: 'online' }), 1, 'the box that connected')
+  t.equal(value('openclaw_cloud_devices', { state: 'registered' }), 1, 'the box that never connected')
+  t.equal(value('openclaw_cloud_devices_connected'), 1)
+  t.equal(value('openclaw_cloud_mqtt_connections'), 1)
+  t.equal(value('openclaw_cloud_mqtt_messages_received_total'), 2, 'the telemetry sample and the command result')
+  t.equal(value('openclaw_cloud_mqtt_messages_sent_total'), 1, 'the command')
+  t.equal(value('openclaw_cloud_mqtt_payloads_dropped_total'), 1)
+  t.equal(value('openclaw_cloud_mqtt_rejected_total', { reason: 'auth' }), 1)
+  t.equal(value('openclaw_cloud_mqtt_rejected_total', { reason: 'subscribe_acl' }), 1)
+  t.equal(value('openclaw_cloud_mqtt_rejected_total', { reason: 'publish_acl' }), 0)
+  t.equal(value('openclaw_cloud_device_command_round_trip_seconds_count', { status: 'succeeded' }), 1)
+  const roundTrip = value('openclaw_cloud_device_command_round_trip_seconds_sum', { status: 'succeeded' })!
+  t.ok(roundTrip > 0 && roundTrip < 10, `round trip ${roundTrip}s is plausible`)
+
+  t.equal(value('openclaw_cloud_tenants', { status: 'running' }), 1)
+  t.ok(value('openclaw_cloud_reconcile_steps_total', { step: 'createContainer' })! >= 1, 'the container was created by a reconcile step')
+  t.equal(value('openclaw_cloud_reconcile_step_failures_total', { step: 'createContainer' }), undefined, 'no step failed')
+  t.equal(value('openclaw_cloud_tenant_spawn_duration_seconds_count'), 1)
+  const spawn = value('openclaw_cloud_tenant_spawn_duration_seconds_sum')!
+  t.ok(spawn > 0 && spawn < 30, `spawn took ${spawn}s`)
+  t.equal(value('openclaw_cloud_workers', { state: 'active' }), 1, 'the local Docker engine')
+  t.equal(value('openclaw_cloud_worker_instances', { worker: 'local' }), 1)
+  t.equal(value('openclaw_cloud_worker_reserved_memory_bytes', { worker: 'local' }), 128 * 1024 ** 2)
+  t.ok(value('openclaw_cloud_worker_capacity_memory_bytes', { worker: 'local' })! > 128 * 1024 ** 2)
+  t.ok(value('openclaw_cloud_process_resident_memory_bytes')! > 0, 'process metrics')
+  t.ok(value('openclaw_cloud_nodejs_eventloop_lag_seconds') !== undefined, 'runtime metrics')
+  t.equal(value('openclaw_cloud_build_info', { version: packageInfo.version }), 1)
+})
+
+t.test('only the token or an allowed address may scrape', async (t) => {
+  const token = 'scrape-token-0123456789'
+  const app = await buildTestApp(t, { installed: [metrics], config: { metricsToken: token, metricsAllow: ['10.1.0.0/16', '::1'] } })
+  const from = (remoteAddress: string, authorization?: string) => app.inject({ url: '/metrics', remoteAddress, headers: authorization === undefined ? {} : { authorization } })
+
+  const stranger = await from('203.0.113.7')
+  t.equal(stranger.statusCode, 401)
+  t.equal(stranger.headers['www-authenticate'], 'Bearer realm="metrics"')
+  t.match(stranger.json(), { code: 'METRICS_UNAUTHORIZED', message: /METRICS_TOKEN/ })
+  t.notMatch(stranger.body, /openclaw_cloud_/, 'no metric leaks')
+  t.equal((await from('203.0.113.7', 'Bearer wrong-token-0123456789')).statusCode, 401)
+  t.equal((await from('127.0.0.1')).statusCode, 401, 'loopback is not allowed once METRICS_ALLOW says otherwise')
+  t.equal((await from('203.0.113.7', `Bearer ${token}`)).statusCode, 200)
+  t.equal((await from('10.1.200.3')).statusCode, 200, 'inside the allowed range')
+  t.equal((await from('::ffff:10.1.0.9')).statusCode, 200, 'IPv4-mapped IPv6 address')
+  t.equal((await from('::1')).statusCode, 200)
+  t.match((await from('::1')).headers['content-type'], /^text\/plain; version=0\.0\.4/)
+})
+
+t.test('by default only loopback may scrape', async (t) => {
+  const app = await buildTestApp(t, { installed: [metrics] })
+  t.equal((await app.inject({ url: '/metrics', remoteAddress: '127.0.0.1' })).statusCode, 200)
+  const outside = await app.inject({ url: '/metrics', remoteAddress: '192.0.2.1' })
+  t.equal(outside.statusCode, 403)
+  t.match(outside.json(), { code: 'METRICS_FORBIDDEN', message: /192\.0\.2\.1.*METRICS_ALLOW/ })
+})
+
+t.test('a malformed allow-list entry is named', async (t) => {
+  for (const entry of ['10.0.0.0/33', 'localhost', '::1/129', '10.0.0.0/x']) {
+    t.throws(() => allowList(['127.0.0.1', entry]), { message: `METRICS_ALLOW entry "${entry}" is not an IP address or CIDR range` })
+  }
+  t.ok(allowList(['fd00::/8']).check('fd12::1', 'ipv6'))
+})
