@@ -44,11 +44,13 @@ export interface NewCommand {
 export interface Commands {
   /** Validates and persists the command, and sends it at once when the box is reachable. */
   create: (input: NewCommand) => Promise<DeviceCommand>
-  get: (deviceId: string, commandId: string) => Promise<DeviceCommand | null>
-  list: (deviceId: string, limit?: number) => Promise<DeviceCommand[]>
+  /** `since` hides older commands (an owner sees only those made since they claimed the box). */
+  get: (deviceId: string, commandId: string, since?: Date) => Promise<DeviceCommand | null>
+  list: (deviceId: string, options?: { limit?: number, since?: Date }) => Promise<DeviceCommand[]>
   /** Sends the box's pending, unexpired commands, oldest first. */
   deliverPending: (deviceId: string) => Promise<void>
-  recordResult: (deviceId: string, result: CommandResult) => Promise<void>
+  /** Settles an open command with the box's result; resolves to it, or null when no such command was open. */
+  recordResult: (deviceId: string, result: CommandResult) => Promise<DeviceCommand | null>
   /** Marks pending commands past their expiry as expired; resolves to how many. */
   expireDue: (deviceId?: string) => Promise<number>
   close: () => Promise<void>
@@ -116,14 +118,14 @@ export function createCommands (options: CommandsOptions): Commands {
       return command
     },
 
-    async get (deviceId, commandId) {
+    async get (deviceId, commandId, since) {
       await expireDue(deviceId)
-      return await em().findOne(DeviceCommand, { id: commandId, deviceId })
+      return await em().findOne(DeviceCommand, { id: commandId, deviceId, ...(since === undefined ? {} : { createdAt: { $gte: since } }) })
     },
 
-    async list (deviceId, limit = 100) {
+    async list (deviceId, { limit = 100, since } = {}) {
       await expireDue(deviceId)
-      return await em().find(DeviceCommand, { deviceId }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit })
+      return await em().find(DeviceCommand, { deviceId, ...(since === undefined ? {} : { createdAt: { $gte: since } }) }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit })
     },
 
     deliverPending,
@@ -132,7 +134,11 @@ export function createCommands (options: CommandsOptions): Commands {
       const updated = await em().nativeUpdate(DeviceCommand,
         { id: result.id, deviceId, state: { $in: ['pending', 'delivered'] } },
         { state: result.status, completedAt: now(), message: result.message ?? null, output: result.output ?? null })
-      if (updated === 0) options.log.info({ deviceId, commandId: result.id }, 'command result ignored: no such open command')
+      if (updated === 0) {
+        options.log.info({ deviceId, commandId: result.id }, 'command result ignored: no such open command')
+        return null
+      }
+      return await em().findOne(DeviceCommand, { id: result.id })
     },
 
     expireDue,
