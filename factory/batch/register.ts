@@ -94,7 +94,7 @@ export async function registerBatch (options: RegisterOptions): Promise<Register
         jitter: 'full',
         retry: async (err: unknown, attempt) => {
           if (!(err instanceof Transient)) return false
-          options.onRetry?.(`chunk ${index + 1}/${chunks.length}: ${err.message}; attempt ${attempt} of ${options.attempts}`)
+          options.onRetry?.(`chunk ${index + 1}/${chunks.length}: ${err.message}; attempt ${attempt} of ${options.attempts} failed`)
           if (err.retryAfterMs !== undefined) await new Promise((resolve) => setTimeout(resolve, err.retryAfterMs))
           return true
         }
