@@ -21,6 +21,8 @@ import { createKeyedQueue } from './serial.js'
 export interface CommandTransport {
   /** True when the box is connected and subscribed to its commands topic. */
   reachable: (deviceId: string) => boolean
+  /** The box is not connected here: asks the node that holds it (cluster mode) to deliver. */
+  elsewhere: (deviceId: string) => void
   /** Publishes QoS 1 on the box's live session; false when it has none. */
   send: (deviceId: string, command: Command) => Promise<boolean>
 }
@@ -113,7 +115,8 @@ export function createCommands (options: CommandsOptions): Commands {
         expiresAt: new Date(createdAt.getTime() + ttl * 1000)
       })
       await fork.flush()
-      await deliverPending(input.deviceId)
+      if (options.transport.reachable(input.deviceId)) await deliverPending(input.deviceId)
+      else options.transport.elsewhere(input.deviceId)
       await fork.refresh(command)
       return command
     },

@@ -44,5 +44,9 @@ export const devicesConfig = {
   }),
   claimRateWindow: key(Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000 }), {
     env: 'CLAIM_RATE_WINDOW', description: 'Window of `CLAIM_RATE_LIMIT`, in milliseconds.'
+  }),
+  redisUrl: key(Type.Optional(Type.String({ pattern: '^rediss?://.+' })), {
+    env: 'REDIS_URL', secret: true, allowed: 'a redis:// or rediss:// URL',
+    description: 'Redis shared by several server processes: with it they form one MQTT broker (`mqemitter-redis`, sessions and retained messages in `aedes-persistence-redis`), so a box connected to any node gets commands sent through any other.'
   })
 }

@@ -48,6 +48,7 @@ const devicesPlugin = fp(async function devices (app) {
     defaultTtlSeconds: config.commandTtlSeconds,
     transport: {
       reachable: (id) => broker?.isSubscribed(id, commandsTopic(id)) ?? false,
+      elsewhere: (id) => { broker?.deliverAnywhere(id) },
       send: async (id, command) => await (broker?.send(id, { topic: commandsTopic(id), payload: Buffer.from(JSON.stringify(command)), qos: 1 }) ?? false)
     }
   })
@@ -119,9 +120,11 @@ const devicesPlugin = fp(async function devices (app) {
       authenticate: createAuthenticate({ verify: verifyToken, stats, log }),
       acl: createAcl({ stats, log, maxPayload: config.mqttMaxPayload, rateLimit: { rate: config.mqttPublishRate, burst: config.mqttPublishBurst }, onMessage }),
       log,
+      redisUrl: config.redisUrl,
       events: {
         connected: (id) => { presence.connected(id) },
         disconnected: (id) => { presence.disconnected(id) },
+        deliveryRequested: (id) => { void commands.deliverPending(id) },
         subscribed: (id, topics) => {
           if (topics.includes(commandsTopic(id))) void commands.deliverPending(id)
           // The retained config lives in the broker's store; the database is the truth, so a box
