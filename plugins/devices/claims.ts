@@ -83,7 +83,7 @@ export function createClaims (options: ClaimsOptions): Claims {
         updatedAt: at
       })
       if (updated === 0) return null
-      await tx.nativeUpdate(DeviceCommand, { deviceId, state: { $in: ['pending'] } }, { state: 'expired', completedAt: at, message: 'the box changed owner before it received this command' })
+      await tx.nativeUpdate(DeviceCommand, { deviceId, state: 'pending' }, { state: 'expired', completedAt: at, message: 'the box changed owner before it received this command' })
       return true
     })
     if (changed === null) return null
