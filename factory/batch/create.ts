@@ -123,6 +123,13 @@ async function removeJournals (paths: BatchPaths): Promise<void> {
   await rm(paths.journal, { force: true })
 }
 
+/**
+ * Sizes the batch's one QR version. Lower-case letters fit only QR byte mode, the costliest, so no
+ * real id or code (upper-case and digits, which denser modes can take) needs a larger version. Digits
+ * here would let the encoder pick numeric mode and size the QR too small for real codes.
+ */
+const WORST_CASE_CLAIM = { deviceId: 'ocb_zzzzzzzzzzzzzzzz', code: 'zzzzz-zzzzz' }
+
 export async function createBatch (options: CreateBatchOptions): Promise<CreateBatchResult> {
   const started = performance.now()
   const paths = batchPaths(resolve(options.dir))
@@ -160,7 +167,7 @@ async function run (paths: BatchPaths, state: BatchState, options: CreateBatchOp
   if (perSheet === 0) throw new FactoryError(`a ${state.label.widthMm}x${state.label.heightMm} mm label does not fit on A4; use --sheet none`)
 
   const setup: RenderSetup = {
-    design: { ...label, model: state.model, sampleClaimUrl: buildClaimUrl(state.consoleUrl, { deviceId: 'ocb_0000000000000000', code: '00000-00000' }) },
+    design: { ...label, model: state.model, sampleClaimUrl: buildClaimUrl(state.consoleUrl, WORST_CASE_CLAIM) },
     sheet: state.sheet,
     labelsDir: paths.labels,
     sheetsDir: paths.sheets,

@@ -2,7 +2,10 @@
 // is configured, and WebSocket at /mqtt on the HTTP server. Knows which box is connected on which
 // session; what boxes may do is decided by the hooks it is given (auth.ts, acl.ts).
 import { Aedes, type Client, type PublishPacket, type Subscription } from 'aedes'
+import createRedisPersistence from 'aedes-persistence-redis'
 import type { FastifyBaseLogger } from 'fastify'
+import { Redis } from 'ioredis'
+import createRedisEmitter from 'mqemitter-redis'
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import net, { type AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
@@ -24,6 +27,8 @@ export interface BrokerOptions {
   acl: Acl
   log: FastifyBaseLogger
   events: BrokerEvents
+  /** With Redis, every server process is a node of one broker: shared message bus, sessions and retained messages. */
+  redisUrl?: string
 }
 
 export interface BrokerEvents {
@@ -31,6 +36,8 @@ export interface BrokerEvents {
   disconnected: (deviceId: string) => void
   /** The box subscribed to these filters, or resumed a session that holds them. */
   subscribed: (deviceId: string, topics: string[]) => void
+  /** Some node asked (`deliverAnywhere`) for the box's pending commands to be sent; called where it is connected. */
+  deliveryRequested: (deviceId: string) => void
 }
 
 export interface DeviceBroker {
@@ -44,13 +51,28 @@ export interface DeviceBroker {
   send: (deviceId: string, packet: Pick<PublishPacket, 'topic' | 'payload' | 'qos'>) => Promise<boolean>
   /** The server's own publisher: straight into the broker, no network credential involved. */
   publish: (packet: Pick<PublishPacket, 'topic' | 'payload' | 'qos' | 'retain'>) => Promise<void>
+  /** Ends the box's session on whichever node holds it. */
   disconnect: (deviceId: string) => void
+  /** Asks the node holding the box's session (maybe this one) to send its pending commands. */
+  deliverAnywhere: (deviceId: string) => void
   /** Resolves when Aedes and every listener answer. */
   check: () => Promise<void>
   close: () => Promise<void>
 }
 
 type Subscriptions = Record<string, Subscription | undefined>
+
+// Node-to-node requests ride the broker's own message bus (local, or Redis in cluster mode). Clients
+// can neither publish nor subscribe under $SYS (Aedes refuses it, and so does our ACL).
+const CONTROL_TOPIC = '$SYS/openclaw-cloud/control'
+interface ControlMessage { action: 'disconnect' | 'deliver', deviceId: string }
+type ControlHandler = (packet: { payload: Buffer | string }, done: () => void) => void
+/** The broker's message bus (mqemitter), which Aedes' type declarations leave out. */
+interface MessageBus {
+  on: (topic: string, handler: ControlHandler) => void
+  removeListener: (topic: string, handler: ControlHandler, done: () => void) => void
+  emit: (message: { topic: string, payload: Buffer }, done: (err?: Error) => void) => void
+}
 
 async function listen (server: net.Server, port: number, host: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
@@ -69,7 +91,16 @@ export async function startBroker (options: BrokerOptions): Promise<DeviceBroker
   const { log, events } = options
   const sessions = new Map<string, Client>()
 
+  const cluster = options.redisUrl === undefined
+    ? {}
+    : {
+        // The subscriber connection skips ioredis' ready check (an INFO command), which fails once the
+        // connection is in subscriber mode: "Connection in subscriber mode, only subscriber commands may be used".
+        mq: createRedisEmitter({ subConn: new Redis(options.redisUrl, { enableReadyCheck: false }) as never, pubConn: new Redis(options.redisUrl) as never }),
+        persistence: createRedisPersistence({ conn: new Redis(options.redisUrl) })
+      }
   const aedes = await Aedes.createBroker({
+    ...cluster,
     // The hooks are callback-style; each async function is adapted here, once.
     authenticate: (client, username, password, done) => {
       options.authenticate(client, username, password).then(() => done(null, true), (err: Error) => done(err as never, false))
@@ -101,6 +132,24 @@ export async function startBroker (options: BrokerOptions): Promise<DeviceBroker
   aedes.on('clientError', (client, err) => { log.debug({ deviceId: client.id, err: err.message }, 'MQTT client error') })
   aedes.on('connectionError', (_client, err) => { log.debug({ err: err.message }, 'MQTT connection error') })
 
+  const session = (deviceId: string): Client | undefined => {
+    const client = sessions.get(deviceId)
+    return client?.connected === true && !client.closed ? client : undefined
+  }
+  const bus = (aedes as unknown as { mq: MessageBus }).mq
+  const onControl: ControlHandler = (packet, done) => {
+    const { action, deviceId } = JSON.parse(packet.payload.toString()) as ControlMessage
+    if (action === 'disconnect') sessions.get(deviceId)?.close()
+    else if (session(deviceId) !== undefined) events.deliveryRequested(deviceId)
+    done()
+  }
+  bus.on(CONTROL_TOPIC, onControl)
+  const control = (message: ControlMessage): void => {
+    bus.emit({ topic: CONTROL_TOPIC, payload: Buffer.from(JSON.stringify(message)) }, (err?: Error) => {
+      if (err) log.error({ err, ...message }, 'MQTT control message failed')
+    })
+  }
+
   const handle = (stream: Duplex, request?: IncomingMessage): void => { aedes.handle(stream, request) }
   const tcp = net.createServer(handle)
   const secure = options.tls === undefined ? undefined : tls.createServer({ cert: options.tls.cert, key: options.tls.key }, handle)
@@ -130,11 +179,6 @@ export async function startBroker (options: BrokerOptions): Promise<DeviceBroker
   }
   log.info({ port, tlsPort, websocket: MQTT_WEBSOCKET_PATH }, 'MQTT broker listening')
 
-  const session = (deviceId: string): Client | undefined => {
-    const client = sessions.get(deviceId)
-    return client?.connected === true && !client.closed ? client : undefined
-  }
-
   return {
     port,
     tlsPort,
@@ -157,7 +201,8 @@ export async function startBroker (options: BrokerOptions): Promise<DeviceBroker
         aedes.publish({ cmd: 'publish', dup: false, ...packet }, (err) => { if (err) reject(err); else resolve() })
       })
     },
-    disconnect (deviceId) { sessions.get(deviceId)?.close() },
+    disconnect: (deviceId) => { control({ action: 'disconnect', deviceId }) },
+    deliverAnywhere: (deviceId) => { control({ action: 'deliver', deviceId }) },
     async check () {
       if (aedes.closed) throw new Error('MQTT broker is closed')
       if (!tcp.listening) throw new Error('MQTT listener is not listening')
@@ -166,6 +211,7 @@ export async function startBroker (options: BrokerOptions): Promise<DeviceBroker
     async close () {
       options.httpServer.off('upgrade', onUpgrade)
       const closing = [closeServer(tcp), secure === undefined ? undefined : closeServer(secure)]
+      await new Promise<void>((resolve) => bus.removeListener(CONTROL_TOPIC, onControl, () => resolve()))
       await new Promise<void>((resolve) => aedes.close(() => resolve()))
       for (const ws of wss.clients) ws.terminate()
       await new Promise<void>((resolve) => wss.close(() => resolve()))

@@ -22,6 +22,8 @@ import type { CommandCompletion } from './stats.js'
 export interface CommandTransport {
   /** True when the box is connected and subscribed to its commands topic. */
   reachable: (deviceId: string) => boolean
+  /** The box is not connected here: asks the node that holds it (cluster mode) to deliver. */
+  elsewhere: (deviceId: string) => void
   /** Publishes QoS 1 on the box's live session; false when it has none. */
   send: (deviceId: string, command: Command) => Promise<boolean>
 }
@@ -47,11 +49,13 @@ export interface NewCommand {
 export interface Commands {
   /** Validates and persists the command, and sends it at once when the box is reachable. */
   create: (input: NewCommand) => Promise<DeviceCommand>
-  get: (deviceId: string, commandId: string) => Promise<DeviceCommand | null>
-  list: (deviceId: string, limit?: number) => Promise<DeviceCommand[]>
+  /** `since` hides older commands (an owner sees only those made since they claimed the box). */
+  get: (deviceId: string, commandId: string, since?: Date) => Promise<DeviceCommand | null>
+  list: (deviceId: string, options?: { limit?: number, since?: Date }) => Promise<DeviceCommand[]>
   /** Sends the box's pending, unexpired commands, oldest first. */
   deliverPending: (deviceId: string) => Promise<void>
-  recordResult: (deviceId: string, result: CommandResult) => Promise<void>
+  /** Settles an open command with the box's result; resolves to it, or null when no such command was open. */
+  recordResult: (deviceId: string, result: CommandResult) => Promise<DeviceCommand | null>
   /** Marks pending commands past their expiry as expired; resolves to how many. */
   expireDue: (deviceId?: string) => Promise<number>
   close: () => Promise<void>
@@ -114,19 +118,20 @@ export function createCommands (options: CommandsOptions): Commands {
         expiresAt: new Date(createdAt.getTime() + ttl * 1000)
       })
       await fork.flush()
-      await deliverPending(input.deviceId)
+      if (options.transport.reachable(input.deviceId)) await deliverPending(input.deviceId)
+      else options.transport.elsewhere(input.deviceId)
       await fork.refresh(command)
       return command
     },
 
-    async get (deviceId, commandId) {
+    async get (deviceId, commandId, since) {
       await expireDue(deviceId)
-      return await em().findOne(DeviceCommand, { id: commandId, deviceId })
+      return await em().findOne(DeviceCommand, { id: commandId, deviceId, ...(since === undefined ? {} : { createdAt: { $gte: since } }) })
     },
 
-    async list (deviceId, limit = 100) {
+    async list (deviceId, { limit = 100, since } = {}) {
       await expireDue(deviceId)
-      return await em().find(DeviceCommand, { deviceId }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit })
+      return await em().find(DeviceCommand, { deviceId, ...(since === undefined ? {} : { createdAt: { $gte: since } }) }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit })
     },
 
     deliverPending,
@@ -136,8 +141,12 @@ export function createCommands (options: CommandsOptions): Commands {
       const sent = await em().findOne(DeviceCommand, open, { fields: ['deliveredAt'] })
       const completedAt = now()
       const updated = await em().nativeUpdate(DeviceCommand, open, { state: result.status, completedAt, message: result.message ?? null, output: result.output ?? null })
-      if (updated === 0) options.log.info({ deviceId, commandId: result.id }, 'command result ignored: no such open command')
-      else if (sent?.deliveredAt != null) options.onCompleted?.({ status: result.status, roundTripSeconds: (completedAt.getTime() - sent.deliveredAt.getTime()) / 1000 })
+      if (updated === 0) {
+        options.log.info({ deviceId, commandId: result.id }, 'command result ignored: no such open command')
+        return null
+      }
+      if (sent?.deliveredAt != null) options.onCompleted?.({ status: result.status, roundTripSeconds: (completedAt.getTime() - sent.deliveredAt.getTime()) / 1000 })
+      return await em().findOne(DeviceCommand, { id: result.id })
     },
 
     expireDue,

@@ -32,5 +32,21 @@ export const devicesConfig = {
   }),
   commandTtlSeconds: key(Type.Integer({ minimum: 1, maximum: 30 * 86_400, default: 86_400 }), {
     env: 'COMMAND_TTL_SECONDS', description: 'Default lifetime of a box command; a command not delivered by then expires and never runs.'
+  }),
+  claimMaxFailures: key(Type.Integer({ minimum: 1, maximum: 1000, default: 20 }), {
+    env: 'CLAIM_MAX_FAILURES', description: 'Wrong label claim codes in a row after which a box refuses claims for `CLAIM_LOCKOUT_WINDOW`, doubling with each further failure (up to 64 times).'
+  }),
+  claimLockoutWindow: key(Type.Integer({ minimum: 100, maximum: 86_400_000, default: 900_000 }), {
+    env: 'CLAIM_LOCKOUT_WINDOW', description: 'First claim lockout of a box, in milliseconds.'
+  }),
+  claimRateLimit: key(Type.Integer({ minimum: 1, maximum: 100_000, default: 30 }), {
+    env: 'CLAIM_RATE_LIMIT', description: 'Claim attempts one client address may make per `CLAIM_RATE_WINDOW`, whatever the box.'
+  }),
+  claimRateWindow: key(Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000 }), {
+    env: 'CLAIM_RATE_WINDOW', description: 'Window of `CLAIM_RATE_LIMIT`, in milliseconds.'
+  }),
+  redisUrl: key(Type.Optional(Type.String({ pattern: '^rediss?://.+' })), {
+    env: 'REDIS_URL', secret: true, allowed: 'a redis:// or rediss:// URL',
+    description: 'Redis shared by several server processes: with it they form one MQTT broker (`mqemitter-redis`, sessions and retained messages in `aedes-persistence-redis`), so a box connected to any node gets commands sent through any other.'
   })
 }

@@ -22,8 +22,18 @@ export class Device {
   lastSeenAt?: Date | null
   firmwareVersion?: string | null
   gatewayVersion?: string | null
-  /** scrypt hash of the label claim code (protocol/claim-code.ts); cleared once used. */
+  /**
+   * scrypt hash of the label claim code (protocol/claim-code.ts). Kept after a claim: the code is
+   * refused while the box is claimed and works again once the owner releases it or the box is reset,
+   * because the label is the one code the box will ever carry.
+   */
   claimCodeHash?: string | null
+  claimedAt?: Date | null
+  /** Wrong claim codes in a row; at `claimMaxFailures` the box refuses claims until `claimLockedUntil`. */
+  claimFailures = 0
+  claimLockedUntil?: Date | null
+  /** Version of the desired config retained on `devices/{id}/config`; raised by every ownership change. */
+  configVersion = 0
   createdAt: Date = new Date()
   updatedAt: Date = new Date()
 }
@@ -43,6 +53,10 @@ export const DeviceSchema = new EntitySchema<Device>({
     firmwareVersion: { type: 'string', length: 64, nullable: true },
     gatewayVersion: { type: 'string', length: 64, nullable: true },
     claimCodeHash: { type: 'text', nullable: true },
+    claimedAt: { type: 'datetime', nullable: true },
+    claimFailures: { type: 'integer', default: 0 },
+    claimLockedUntil: { type: 'datetime', nullable: true },
+    configVersion: { type: 'integer', default: 0 },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime', onUpdate: () => new Date() }
   }

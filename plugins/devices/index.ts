@@ -1,19 +1,24 @@
 // The devices plugin: box registry, the device-JWT verifier, the embedded MQTT broker with its ACL,
-// presence, telemetry and commands. Routes that need signed-in users (factory, owner, admin) build
-// on the `app.devices` decoration once the identity plugin provides roles.
+// presence, telemetry, commands and ownership (claims), and their HTTP API: factory, owner, admin
+// and the box's own device-JWT routes (routes/).
 import fp from 'fastify-plugin'
 import { readFile } from 'node:fs/promises'
 import type { ServerPlugin } from '../../server/plugins.js'
 import { StartupError } from '../../server/startup-error.js'
-import { commandsTopic } from '../../protocol/topics.js'
+import { commandsTopic, configTopic } from '../../protocol/topics.js'
 import { createAcl } from './acl.js'
 import { createAuthenticate } from './auth.js'
 import { startBroker, type DeviceBroker } from './broker.js'
+import { createClaims } from './claims.js'
 import { createCommands } from './commands.js'
-import { devicesEntities } from './entities.js'
+import { Device, devicesEntities } from './entities.js'
 import type { DeviceMessage } from './payloads.js'
 import { createPresence } from './presence.js'
-import { countDevices, getBatch, registerBatch, restoreDevice, revokeDevice } from './registry.js'
+import { countDevices, getBatch, getDevice, registerBatch, restoreDevice, revokeDevice, searchDevices } from './registry.js'
+import { adminRoutes } from './routes/admin.js'
+import { deviceRoutes } from './routes/device.js'
+import { factoryRoutes } from './routes/factory.js'
+import { ownerRoutes } from './routes/owner.js'
 import { createBrokerStats } from './stats.js'
 import { queryTelemetry } from './telemetry-query.js'
 import { createTelemetryStore } from './telemetry.js'
@@ -44,6 +49,7 @@ const devicesPlugin = fp(async function devices (app) {
     onCompleted: (completion) => { stats.events.emit('commandCompleted', completion) },
     transport: {
       reachable: (id) => broker?.isSubscribed(id, commandsTopic(id)) ?? false,
+      elsewhere: (id) => { broker?.deliverAnywhere(id) },
       async send (id, command) {
         const sent = await (broker?.send(id, { topic: commandsTopic(id), payload: Buffer.from(JSON.stringify(command)), qos: 1 }) ?? false)
         if (sent) stats.messagesSent++
@@ -52,16 +58,37 @@ const devicesPlugin = fp(async function devices (app) {
     }
   })
 
+  const claims = createClaims({
+    orm,
+    log,
+    publishConfig: (id, desired) => publish(configTopic(id), JSON.stringify(desired), true),
+    maxFailures: config.claimMaxFailures,
+    lockoutWindowMs: config.claimLockoutWindow
+  })
+
+  /** A box that ran `factory-reset` (a result on its own authenticated session) has no owner any more. */
+  async function settleCommand (deviceId: string, result: Parameters<typeof commands.recordResult>[1]): Promise<void> {
+    const settled = await commands.recordResult(deviceId, result)
+    if (settled?.name === 'factory-reset' && settled.state === 'succeeded') await claims.factoryReset(deviceId)
+  }
+
   const onMessage = (message: DeviceMessage): void => {
     switch (message.kind) {
       case 'telemetry': telemetry.ingest(message.deviceId, message.value); break
       case 'state': presence.reported(message.deviceId, message.value); break
-      case 'command-result': void commands.recordResult(message.deviceId, message.value).catch((err: unknown) => { log.error({ err }, 'recording a command result failed') })
+      case 'command-result': void settleCommand(message.deviceId, message.value).catch((err: unknown) => { log.error({ err }, 'recording a command result failed') })
     }
   }
+  const isOnline = (device: Pick<Device, 'id' | 'connected'>): boolean => device.connected || (broker?.isConnected(device.id) ?? false)
 
   app.decorate('devices', {
     verifyToken,
+    find: async (deviceId) => await orm.em.fork().findOne(Device, { id: deviceId }),
+    get: (deviceId) => getDevice(orm.em.fork(), deviceId),
+    listOwnedBy: (userId) => orm.em.fork().find(Device, { ownerId: userId }, { orderBy: { claimedAt: 'asc', id: 'asc' } }),
+    search: (query) => searchDevices(orm.em.fork(), query),
+    isOnline,
+    claims,
     registerBatch: (input, em = orm.em.fork()) => registerBatch(em, input),
     getBatch: (batchId) => getBatch(orm.em.fork(), batchId),
     async revoke (deviceId) {
@@ -99,10 +126,17 @@ const devicesPlugin = fp(async function devices (app) {
       authenticate: createAuthenticate({ verify: verifyToken, stats, log }),
       acl: createAcl({ stats, log, maxPayload: config.mqttMaxPayload, rateLimit: { rate: config.mqttPublishRate, burst: config.mqttPublishBurst }, onMessage }),
       log,
+      redisUrl: config.redisUrl,
       events: {
         connected: (id) => { presence.connected(id) },
         disconnected: (id) => { presence.disconnected(id) },
-        subscribed: (id, topics) => { if (topics.includes(commandsTopic(id))) void commands.deliverPending(id) }
+        deliveryRequested: (id) => { void commands.deliverPending(id) },
+        subscribed: (id, topics) => {
+          if (topics.includes(commandsTopic(id))) void commands.deliverPending(id)
+          // The retained config lives in the broker's store; the database is the truth, so a box
+          // subscribing (e.g. after a broker restart) is sent it again. Boxes apply only newer versions.
+          if (topics.includes(configTopic(id))) void claims.publishCurrent(id).catch((err: unknown) => { log.error({ err, deviceId: id }, 'sending desired config failed') })
+        }
       }
     })
     try {
@@ -117,6 +151,12 @@ const devicesPlugin = fp(async function devices (app) {
       log.warn({ port: broker.port }, `MQTT port ${DEFAULT_MQTT_PORT} is taken by another program; the broker listens on ${broker.port} instead (set MQTT_PORT to choose)`)
     }
   })
+  app.decorateRequest('deviceId', null)
+  await app.register(factoryRoutes)
+  await app.register(ownerRoutes)
+  await app.register(adminRoutes)
+  await app.register(deviceRoutes)
+
   app.readiness.add('mqtt', async () => {
     if (broker === undefined) throw new Error('MQTT broker not started')
     await broker.check()
@@ -127,10 +167,10 @@ const devicesPlugin = fp(async function devices (app) {
     await commands.close()
     await telemetry.close()
   })
-}, { name: 'devices' })
+}, { name: 'devices', dependencies: ['oauth'] })
 
 export const devices: ServerPlugin = {
   plugin: devicesPlugin,
-  description: 'OpenClaw Boxes: registry, device tokens, the MQTT broker (presence, telemetry, commands)',
+  description: 'OpenClaw Boxes: registry, device tokens, the MQTT broker (presence, telemetry, commands), claiming, factory and owner API',
   entities: devicesEntities
 }

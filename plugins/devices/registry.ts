@@ -70,7 +70,7 @@ export async function registerBatch (em: EntityManager, input: BatchRegistration
           fresh.push(device)
           outcome.created.push(device.deviceId)
         } else if (stored.publicKey === device.publicKey && stored.batchId === input.batchId && stored.model === input.model &&
-          (stored.claimCodeHash === device.claimCodeHash || stored.state === 'claimed')) {
+          stored.claimCodeHash === device.claimCodeHash) {
           outcome.unchanged.push(device.deviceId)
         } else {
           outcome.conflicting.push({ deviceId: device.deviceId, reason: conflictReason(stored, device, input) })
@@ -85,6 +85,8 @@ export async function registerBatch (em: EntityManager, input: BatchRegistration
         state: 'registered' as const,
         connected: false,
         claimCodeHash: device.claimCodeHash,
+        claimFailures: 0,
+        configVersion: 0,
         createdAt: now,
         updatedAt: now
       })))
@@ -121,6 +123,29 @@ export async function getDevice (em: EntityManager, deviceId: string): Promise<D
   const device = await em.findOne(Device, { id: deviceId })
   if (device === null) throw new DeviceNotFound(deviceId)
   return device
+}
+
+export interface DeviceSearch {
+  q?: string
+  state?: Device['state']
+  batchId?: string
+  ownerId?: string
+  limit: number
+  offset: number
+}
+
+/** Ids are `ocb_` + upper-case Crockford: the typed fragment in that form, without LIKE wildcards. */
+const idFragment = (typed: string): string => typed.trim().replace(/^ocb_/i, '').toUpperCase().replace(/[^0-9A-Z]/g, '')
+
+/** Admin search: by part of the id, state, batch or owner; newest first. */
+export async function searchDevices (em: EntityManager, search: DeviceSearch): Promise<{ devices: Device[], total: number }> {
+  const [devices, total] = await em.findAndCount(Device, {
+    ...(search.q === undefined ? {} : { id: { $like: `%${idFragment(search.q)}%` } }),
+    ...(search.state === undefined ? {} : { state: search.state }),
+    ...(search.batchId === undefined ? {} : { batchId: search.batchId }),
+    ...(search.ownerId === undefined ? {} : { ownerId: search.ownerId })
+  }, { orderBy: { createdAt: 'desc', id: 'asc' }, limit: search.limit, offset: search.offset })
+  return { devices, total }
 }
 
 /** Revoked boxes are refused by the verifier from then on; the caller disconnects live sessions. */

@@ -1,4 +1,4 @@
-// Shared setup for the devices tests: an app with the devices plugin and its broker on port 0,
+// Shared setup for the devices tests: an app with the devices plugin (and the oauth plugin it needs) and its broker on port 0,
 // boxes registered with keys generated here, device JWTs signed with protocol's signer.
 import type { FastifyInstance } from 'fastify'
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt'
@@ -12,10 +12,10 @@ import type { Telemetry } from '../../protocol/payloads.js'
 import type { ConfigInput } from '../../server/config.js'
 import type { Dialect } from '../../server/db.js'
 import { devices } from '../../plugins/devices/index.js'
-import { buildTestApp } from '../helpers/app.js'
+import { buildAuthApp } from '../helpers/auth.js'
 
 export async function startDevicesApp (t: Test, options: { dialect?: Dialect, config?: Partial<ConfigInput> } = {}): Promise<FastifyInstance> {
-  const app = await buildTestApp(t, {
+  const app = await buildAuthApp(t, {
     installed: [devices],
     dialect: options.dialect,
     config: { mqttHost: '127.0.0.1', mqttPort: 0, ...options.config }
@@ -43,17 +43,26 @@ export async function registerBoxes (app: FastifyInstance, count: number, batchI
     model: 'box-1',
     devices: made.map((box) => ({ deviceId: box.id, publicKey: exportPublicKeyRaw(box.publicKey), claimCodeHash: hash }))
   })
-  return made.map((box) => ({
-    id: box.id,
-    privateKey: box.privateKey,
-    token: async (options = {}) => await signDeviceJwt({
-      deviceId: box.id,
-      privateKey: options.privateKey ?? box.privateKey,
-      audience: options.audience ?? app.config.publicUrl,
-      ttlSeconds: options.ttlSeconds,
-      now: options.now
-    })
-  }))
+  return made.map((box) => ({ id: box.id, privateKey: box.privateKey, token: boxToken(app, box.id, box.privateKey) }))
+}
+
+function boxToken (app: FastifyInstance, deviceId: string, privateKey: KeyObject): Box['token'] {
+  return async (options = {}) => await signDeviceJwt({
+    deviceId,
+    privateKey: options.privateKey ?? privateKey,
+    audience: options.audience ?? app.config.publicUrl,
+    ttlSeconds: options.ttlSeconds,
+    now: options.now
+  })
+}
+
+/** One box with its own label claim code, as the factory makes it. */
+export async function registerClaimableBox (app: FastifyInstance): Promise<Box & { code: string }> {
+  const code = generateClaimCode()
+  const keys = generateDeviceKeyPair()
+  const id = generateDeviceId()
+  await app.devices.registerBatch({ batchId: `batch-${id.slice(4)}`, model: 'box-1', devices: [{ deviceId: id, publicKey: exportPublicKeyRaw(keys.publicKey), claimCodeHash: await hashClaimCode(code) }] })
+  return { id, code, privateKey: keys.privateKey, token: boxToken(app, id, keys.privateKey) }
 }
 
 export function mqttUrl (app: FastifyInstance): string {
