@@ -86,10 +86,14 @@ export interface ClaimLink {
 
 /** `https://<console>/claim?device=<id>&code=<code>`; a console under a path prefix keeps it. */
 export function buildClaimUrl (consoleUrl: string, link: ClaimLink): string {
+  return claimPageUrl(consoleUrl, { device: link.deviceId, code: link.code })
+}
+
+function claimPageUrl (consoleUrl: string, query: Record<string, string>): string {
   const base = new URL(consoleUrl)
   if (!base.pathname.endsWith('/')) base.pathname += '/'
   const url = new URL('claim', base)
-  url.search = new URLSearchParams({ device: link.deviceId, code: link.code }).toString()
+  url.search = new URLSearchParams(query).toString()
   return url.toString()
 }
 
@@ -107,4 +111,13 @@ export function parseClaimUrl (text: string): ClaimLink & { consoleUrl: string }
   if (deviceId === undefined || code === undefined) return undefined
   const consoleUrl = new URL(url.pathname.slice(0, -'claim'.length), url.origin).toString()
   return { deviceId, code, consoleUrl }
+}
+
+/**
+ * What an online box shows before it is claimed: `https://<console>/claim?device=<id>`. The box
+ * does not know its label code (only the label and the server's hash do), so the console's claim
+ * page asks the owner to type it.
+ */
+export function buildDeviceClaimUrl (consoleUrl: string, deviceId: string): string {
+  return claimPageUrl(consoleUrl, { device: deviceId })
 }

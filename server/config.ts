@@ -6,6 +6,7 @@ import Type, { type Static, type TSchema } from 'typebox'
 import Value from 'typebox/value'
 import { devicesConfig } from '../plugins/devices/config.js'
 import { oauthConfig } from '../plugins/oauth/config.js'
+import { routingConfig } from '../plugins/routing/config.js'
 import { schedulerConfig } from '../plugins/scheduler/config.js'
 import { tenantsConfig } from '../plugins/tenants/config.js'
 import { key, type KeyOptions } from './config-key.js'
@@ -46,7 +47,8 @@ export const ConfigSchema = Type.Object({
   ...oauthConfig,
   ...devicesConfig,
   ...schedulerConfig,
-  ...tenantsConfig
+  ...tenantsConfig,
+  ...routingConfig
 }, { additionalProperties: false })
 
 export type ConfigInput = Static<typeof ConfigSchema>

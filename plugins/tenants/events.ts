@@ -21,6 +21,8 @@ export interface TenantEvents {
   history: (tenantId: string) => ProgressEvent[]
   /** Calls `listener` for each later event; returns the unsubscribe function. */
   subscribe: (tenantId: string, listener: (event: ProgressEvent) => void) => () => void
+  /** Calls `listener` for every later event of any tenant (the router's route table); returns the unsubscribe function. */
+  subscribeAll: (listener: (tenantId: string, event: ProgressEvent) => void) => () => void
   forget: (tenantId: string) => void
 }
 
@@ -28,6 +30,9 @@ export function createTenantEvents (): TenantEvents {
   const bus = new EventEmitter()
   bus.setMaxListeners(0)
   const histories = new Map<string, ProgressEvent[]>()
+  // A separate emitter, so no tenant id can collide with the name of the all-tenants event.
+  const everyTenant = new EventEmitter()
+  everyTenant.setMaxListeners(0)
   return {
     emit (tenantId, type, reason) {
       const event: ProgressEvent = reason === undefined ? { type, at: new Date().toISOString() } : { type, at: new Date().toISOString(), reason }
@@ -37,11 +42,16 @@ export function createTenantEvents (): TenantEvents {
       const next = restart ? [event] : [...history, event].slice(-HISTORY)
       histories.set(tenantId, next)
       bus.emit(tenantId, event)
+      everyTenant.emit('event', tenantId, event)
     },
     history: (tenantId) => [...(histories.get(tenantId) ?? [])],
     subscribe (tenantId, listener) {
       bus.on(tenantId, listener)
       return () => { bus.off(tenantId, listener) }
+    },
+    subscribeAll (listener) {
+      everyTenant.on('event', listener)
+      return () => { everyTenant.off('event', listener) }
     },
     forget (tenantId) { histories.delete(tenantId) }
   }

@@ -4,12 +4,19 @@ import fp from 'fastify-plugin'
 import { instanceUrl } from '../../server/config.js'
 import type { ServerPlugin } from '../../server/plugins.js'
 import { tenantsEntities } from './entities.js'
-import { createTenantEvents } from './events.js'
+import { createTenantEvents, type TenantEvents } from './events.js'
 import { installationId } from './installation.js'
 import { resolvePlans } from './plans.js'
 import { createReconciler } from './reconciler.js'
 import { tenantRoutes } from './routes.js'
-import { createTenantService } from './service.js'
+import { createTenantService, type TenantService } from './service.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** For plugins that build on instances (the router): the service and the progress events. */
+    tenants: { service: TenantService, events: TenantEvents }
+  }
+}
 
 const tenantsPlugin = fp(async function tenants (app) {
   const { config, orm, workers } = app
@@ -25,6 +32,7 @@ const tenantsPlugin = fp(async function tenants (app) {
     installation: installationId(config)
   })
   const service = createTenantService({ orm, workers, plans, events, reconciler, dockerSocket: config.dockerSocket, volumeGraceSeconds: config.tenantVolumeGrace })
+  app.decorate('tenants', { service, events })
   await app.register(tenantRoutes({ service, events, workers, urlOf }))
 
   // After the scheduler's onReady (dependency order), so the local worker is registered first.

@@ -1,94 +1,113 @@
-// A browser as far as OAuth flows need one: real HTTP over fetch, a cookie jar that honours cookie
-// paths and deletions, redirects followed by hand (so a test sees each hop), and form submission.
+// The web console in a real browser: a server with the built console (ui/dist) listening on a free
+// port, and Debian's Chromium driven by playwright-core (ARCHITECTURE §4). Nothing is downloaded.
+import type { FastifyInstance } from 'fastify'
+import { mkdir, readdir, stat } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium as playwright, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
+import { packageInfo } from '../../server/package-info.js'
+import type { ServerPlugin } from '../../server/plugins.js'
+import { buildAuthApp } from './auth.js'
+import type { TestAppOptions, TestContext } from './app.js'
+import { freePort } from './process.js'
 
-interface StoredCookie { name: string, value: string, path: string }
+export const CHROMIUM_PATH = '/usr/bin/chromium'
+export const UI_DIST = path.join(packageInfo.root, 'ui', 'dist')
+const UI_SOURCES = [path.join(packageInfo.root, 'ui', 'src'), path.join(packageInfo.root, 'ui', 'index.html')]
 
-export interface Form { action: string, fields: Record<string, string> }
+/** A phone-sized viewport (a common Android size), touch and all. */
+export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
 
-export class Browser {
-  readonly #cookies = new Map<string, StoredCookie>()
-
-  /** One request, no redirect following; cookies sent and stored like a browser does. */
-  async request (url: string, init: { method?: string, form?: Record<string, string>, json?: unknown, headers?: Record<string, string> } = {}): Promise<Response> {
-    const target = new URL(url)
-    const headers: Record<string, string> = { accept: 'text/html', ...init.headers }
-    const cookie = this.cookieHeader(target)
-    if (cookie !== '') headers.cookie = cookie
-    let body: string | undefined
-    if (init.form !== undefined) {
-      headers['content-type'] = 'application/x-www-form-urlencoded'
-      body = new URLSearchParams(init.form).toString()
-    } else if (init.json !== undefined) {
-      headers['content-type'] = 'application/json'
-      body = JSON.stringify(init.json)
-    }
-    const response = await fetch(target, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body, redirect: 'manual' })
-    for (const line of response.headers.getSetCookie()) this.store(line, target)
-    return response
-  }
-
-  /**
-   * Follows redirects from `url` until one leaves for a location `stop` accepts (returned as the final
-   * URL, not requested: e.g. a client's redirect URI), or a page answers (returned as the response).
-   */
-  async follow (url: string, stop: (location: string) => boolean = () => false, init: Parameters<Browser['request']>[1] = {}): Promise<{ response?: Response, location?: string, hops: string[] }> {
-    const hops: string[] = []
-    let response = await this.request(url, init)
-    for (let hop = 0; hop < 20; hop++) {
-      const location = response.headers.get('location')
-      if (response.status < 300 || response.status >= 400 || location === null) return { response, hops }
-      const next = new URL(location, response.url === '' ? url : response.url).toString()
-      await response.body?.cancel()
-      hops.push(next)
-      if (stop(next)) return { location: next, hops }
-      response = await this.request(next)
-    }
-    throw new Error(`more than 20 redirects from ${url}`)
-  }
-
-  cookie (name: string): string | undefined {
-    return [...this.#cookies.values()].find((cookie) => cookie.name === name)?.value
-  }
-
-  private cookieHeader (target: URL): string {
-    return [...this.#cookies.values()]
-      .filter((cookie) => target.pathname === cookie.path || target.pathname.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`))
-      .map((cookie) => `${cookie.name}=${cookie.value}`).join('; ')
-  }
-
-  private store (line: string, target: URL): void {
-    const [pair, ...attributes] = line.split(';').map((part) => part.trim())
-    const separator = pair!.indexOf('=')
-    const name = pair!.slice(0, separator)
-    const value = pair!.slice(separator + 1)
-    let path = '/'
-    let expired = value === ''
-    for (const attribute of attributes) {
-      const [key, raw = ''] = attribute.split('=')
-      const lower = key!.toLowerCase()
-      if (lower === 'path') path = raw
-      if (lower === 'max-age' && Number(raw) <= 0) expired = true
-      if (lower === 'expires' && Date.parse(raw) <= Date.now()) expired = true
-    }
-    if (!path.startsWith('/')) path = target.pathname.replace(/\/[^/]*$/, '') || '/'
-    const key = `${name};${path}`
-    if (expired) this.#cookies.delete(key)
-    else this.#cookies.set(key, { name, value, path })
-  }
+async function newestChange (target: string): Promise<number> {
+  const info = await stat(target)
+  if (!info.isDirectory()) return info.mtimeMs
+  const entries = await readdir(target)
+  const times = await Promise.all(entries.map((entry) => newestChange(path.join(target, entry))))
+  return Math.max(info.mtimeMs, ...times)
 }
 
-const decode = (value: string): string => value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+/**
+ * Why the built console cannot be tested, or undefined when ui/dist is there and newer than its
+ * sources. The browser tests test what `npm run build:ui` made, so a stale build would test old code.
+ */
+export async function consoleBuildProblem (): Promise<string | undefined> {
+  const built = await stat(path.join(UI_DIST, 'index.html')).catch(() => undefined)
+  if (built === undefined) return `the console is not built (${UI_DIST}/index.html is missing): run \`npm run build:ui\` first`
+  const changed = Math.max(...await Promise.all(UI_SOURCES.map(newestChange)))
+  if (changed > built.mtimeMs) return 'ui/ changed after the last console build: run `npm run build:ui` again'
+  return undefined
+}
 
-/** The first form of a page, with its hidden and prefilled fields, its action resolved against `base`. */
-export function formIn (html: string, base: string): Form {
-  const form = /<form\b[^>]*>([\s\S]*?)<\/form>/i.exec(html)
-  if (form === null) throw new Error(`no form in page:\n${html.slice(0, 500)}`)
-  const action = /action="([^"]*)"/i.exec(form[0])?.[1] ?? ''
-  const fields: Record<string, string> = {}
-  for (const input of form[1]!.matchAll(/<input\b[^>]*>/gi)) {
-    const name = /name="([^"]*)"/i.exec(input[0])?.[1]
-    const value = /value="([^"]*)"/i.exec(input[0])?.[1]
-    if (name !== undefined && value !== undefined) fields[name] = decode(value)
-  }
-  return { action: new URL(decode(action), base).toString(), fields }
+/** Fails the test, naming the fix, unless the console build is there and current; true when it is. */
+export async function requireConsoleBuild (t: { fail: (message: string) => void }): Promise<boolean> {
+  const problem = await consoleBuildProblem()
+  if (problem !== undefined) t.fail(problem)
+  return problem === undefined
+}
+
+export interface ConsoleServer {
+  app: FastifyInstance
+  /** `http://localhost:<port>`, also the server's PUBLIC_URL. */
+  url: string
+}
+
+/** A server with the oauth plugin (plus `installed`) serving the built console on a free port. */
+export async function startConsoleServer (t: TestContext, options: TestAppOptions & { installed?: ServerPlugin[] } = {}): Promise<ConsoleServer> {
+  const port = await freePort()
+  const url = `http://localhost:${port}`
+  const app = await buildAuthApp(t, { ...options, uiDir: UI_DIST, config: { host: '127.0.0.1', port, publicUrl: url, ...options.config } })
+  await app.listen({ host: '127.0.0.1', port })
+  return { app, url }
+}
+
+export async function launchChromium (t: TestContext): Promise<Browser> {
+  const browser = await playwright.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking']
+  })
+  t.teardown(() => browser.close())
+  return browser
+}
+
+/**
+ * Collects what a user would see as breakage in the developer console: errors logged by the page,
+ * uncaught exceptions, and failed requests other than the ones the test expects.
+ */
+export function watchConsole (page: Page): string[] {
+  const problems: string[] = []
+  page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`) })
+  page.on('pageerror', (error) => { problems.push(`uncaught: ${error.message}`) })
+  return problems
+}
+
+/** Where screenshots go: $UI_SCREENSHOT_DIR, else a folder in the system's temp dir. */
+export async function screenshotDir (): Promise<string> {
+  const dir = process.env.UI_SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'openclaw-cloud-ui-screenshots')
+  await mkdir(dir, { recursive: true })
+  return dir
+}
+
+export async function screenshot (page: Page, name: string): Promise<string> {
+  const file = path.join(await screenshotDir(), `${name}.png`)
+  await page.screenshot({ path: file, fullPage: true })
+  return file
+}
+
+/** All text the page shows, through every open shadow root (the console is made of web components). */
+export async function visibleText (page: Page): Promise<string> {
+  return await page.evaluate(() => {
+    const parts: string[] = []
+    const walk = (node: Node): void => {
+      if (node.nodeType === Node.TEXT_NODE) {
+        const parent = node.parentElement
+        if (parent === null || (!['STYLE', 'SCRIPT'].includes(parent.tagName) && parent.checkVisibility())) parts.push(node.textContent ?? '')
+        return
+      }
+      if (node instanceof Element && node.shadowRoot !== null) walk(node.shadowRoot)
+      for (const child of node.childNodes) walk(child)
+    }
+    walk(document.body)
+    return parts.join(' ').replace(/\s+/g, ' ').trim()
+  })
 }

@@ -7,7 +7,7 @@ import t, { type Test } from 'tap'
 import type { Dialect } from '../../server/db.js'
 import { forEachDialect } from '../helpers/app.js'
 import { buildAuthApp, signUp, type SignedInUser } from '../helpers/auth.js'
-import { Browser, formIn } from '../helpers/browser.js'
+import { Browser, formIn } from '../helpers/http-browser.js'
 
 const CLI = 'openclaw-cli'
 const CALLBACK = 'http://127.0.0.1:53682/callback'

@@ -1,0 +1,18 @@
+// Settings of the routing plugin (the router in front of every instance), part of the server's one config schema.
+import Type from 'typebox'
+import { key } from '../../server/config-key.js'
+
+export const routingConfig = {
+  routingUpstreamTimeout: key(Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 120_000 }), {
+    env: 'ROUTING_UPSTREAM_TIMEOUT', description: 'Milliseconds an instance may stay silent on a proxied request before the router gives up with a 504 page (WebSockets are not timed).'
+  }),
+  routingBodyLimit: key(Type.Integer({ minimum: 1024, maximum: 64 * 1024 ** 3, default: 1024 ** 3 }), {
+    env: 'ROUTING_BODY_LIMIT', description: 'Largest request body, in bytes, the router streams to an instance; larger uploads get 413. Request headers are limited by Node (16 KiB, 431).'
+  }),
+  routingSessionTtl: key(Type.Integer({ minimum: 60, maximum: 30 * 86400, default: 12 * 3600 }), {
+    env: 'ROUTING_SESSION_TTL', description: 'Seconds an instance host\'s sign-in cookie stays valid before the browser passes through single sign-on again (silently while the console session lasts).'
+  }),
+  routingSignInPath: key(Type.String({ pattern: '^/[^/\\\\]', default: '/login' }), {
+    env: 'ROUTING_SIGN_IN_PATH', allowed: 'a path on the console, e.g. /login', description: 'Console page where a signed-out visitor of an instance signs in; it gets `?returnTo=<URL>` and must send the browser there afterwards.'
+  })
+}

@@ -1,0 +1,66 @@
+// The routing plugin: the router in front of every instance. Requests for `<slug>.<APPS_DOMAIN>` are
+// taken off the HTTP server before Fastify sees them, checked (single sign-on, owner only) and
+// proxied to the instance's container; everything else is the console and API.
+import fp from 'fastify-plugin'
+import type { Duplex } from 'node:stream'
+import type { ServerPlugin } from '../../server/plugins.js'
+import { createActivity, type InstanceActivity } from './activity.js'
+import { authorizeRoutes } from './authorize-routes.js'
+import { createLocalAuthorizer } from './authorizer.js'
+import { installFrontDoor } from './front-door.js'
+import { createHostCookies } from './host-session.js'
+import { slugMatcher } from './hosts.js'
+import { createProxyEngine } from './proxy.js'
+import { createRouteTable, type RouteTable } from './route-table.js'
+import { createTenantHost } from './tenant-host.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    instanceRouter: {
+      table: RouteTable
+      /** Last request and open WebSockets of an instance, for idle stop. */
+      activity: (tenantId: string) => InstanceActivity | undefined
+    }
+  }
+}
+
+/** A full reload catches what events cannot tell this node (changes made by other server nodes). */
+const RELOAD_INTERVAL_MS = 30_000
+
+const routingPlugin = fp(async function routing (app) {
+  const { config } = app
+  const log = app.log.child({ plugin: 'routing' })
+  const slugOf = slugMatcher(config)
+  const table = createRouteTable({ orm: app.orm, events: app.tenants.events, log, reloadIntervalMs: RELOAD_INTERVAL_MS })
+  const cookies = createHostCookies({ secret: app.oauth.keys.csrfSecret, secure: config.publicUrl.startsWith('https:') })
+  const authorizer = createLocalAuthorizer({ consoleOrigin: config.publicUrl })
+  const engine = createProxyEngine({ upstreamTimeoutMs: config.routingUpstreamTimeout })
+  const activity = createActivity()
+  const openSockets = new Set<Duplex>()
+  const tenantHost = createTenantHost({ config, slugOf, table, cookies, authorizer, engine, oauth: app.oauth, tenants: app.tenants, activity, log })
+
+  installFrontDoor(app.server, {
+    claims: tenantHost.claims,
+    http: tenantHost.http,
+    upgrade (request, socket, head) {
+      openSockets.add(socket)
+      socket.once('close', () => { openSockets.delete(socket) })
+      tenantHost.upgrade(request, socket, head)
+    }
+  })
+  app.decorate('instanceRouter', { table, activity: activity.of })
+  await app.register(authorizeRoutes({ authorizer, table, slugOf }))
+
+  app.addHook('onReady', async () => { await table.reload() })
+  app.addHook('onClose', async () => {
+    table.close()
+    // Proxied WebSockets left the HTTP server's bookkeeping at the upgrade: close them here.
+    for (const socket of openSockets) socket.destroy()
+    engine.close()
+  })
+}, { name: 'routing', dependencies: ['oauth', 'tenants'] })
+
+export const routing: ServerPlugin = {
+  plugin: routingPlugin,
+  description: 'The router: instance hosts proxied to their containers (HTTP and WebSocket) behind single sign-on, with lifecycle pages'
+}

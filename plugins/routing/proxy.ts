@@ -1,0 +1,43 @@
+// The proxy engine: http-proxy-3 (node-http-proxy's maintained successor) over a keep-alive agent.
+// Bodies stream both ways with backpressure and are never buffered; WebSocket upgrades are piped
+// as raw sockets. Only the agent decides how an upstream is reached (a box tunnel swaps it).
+import { Agent, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { createProxyServer } from 'http-proxy-3'
+import { stripResponseHopByHop } from './forwarded-headers.js'
+
+export type UpstreamFailure = 'unreachable' | 'timeout' | 'client-gone'
+
+export interface ProxyEngine {
+  web: (req: IncomingMessage, res: ServerResponse, target: string, onFailure: (failure: UpstreamFailure, err: Error) => void) => void
+  ws: (req: IncomingMessage, socket: Duplex, head: Buffer, target: string, onFailure: (failure: UpstreamFailure, err: Error) => void) => void
+  close: () => void
+}
+
+export function createProxyEngine ({ upstreamTimeoutMs }: { upstreamTimeoutMs: number }): ProxyEngine {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1024, maxFreeSockets: 64, scheduling: 'lifo' })
+  // xfwd off: the router sets X-Forwarded-* itself, overwriting; http-proxy would append.
+  const proxy = createProxyServer({ agent, xfwd: false, changeOrigin: false, proxyTimeout: upstreamTimeoutMs, ws: true })
+  const timedOut = new WeakSet<IncomingMessage>()
+  proxy.on('proxyReq', (proxyReq, req) => { proxyReq.once('timeout', () => { timedOut.add(req) }) })
+  proxy.on('proxyRes', (proxyRes) => { stripResponseHopByHop(proxyRes.headers, proxyRes.statusCode === 101) })
+  // Errors come to each call's callback; the emitter's own event would otherwise be unhandled.
+  proxy.on('error', () => undefined)
+  proxy.on('econnreset', () => undefined)
+
+  const classify = (req: IncomingMessage, err: Error): UpstreamFailure =>
+    timedOut.has(req) ? 'timeout' : req.socket.destroyed && (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? 'client-gone' : 'unreachable'
+
+  return {
+    web (req, res, target, onFailure) {
+      proxy.web(req, res, { target }, (err) => { onFailure(classify(req, err), err) })
+    },
+    ws (req, socket, head, target, onFailure) {
+      proxy.ws(req, socket, head, { target, proxyTimeout: 0 }, (err) => { onFailure(classify(req, err), err) })
+    },
+    close () {
+      proxy.close()
+      agent.destroy()
+    }
+  }
+}

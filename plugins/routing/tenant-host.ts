@@ -1,0 +1,236 @@
+// Everything that happens on an instance host: single sign-on (redirect, callback), the owner
+// check, lifecycle pages (waking a stopped instance, live progress), and the proxy itself.
+import { parseCookie } from 'cookie'
+import { randomBytes } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { FastifyBaseLogger } from 'fastify'
+import { instanceUrl, type Config } from '../../server/config.js'
+import { sessionCookie } from '../oauth/authenticate.js'
+import type { OAuthServices } from '../oauth/services.js'
+import { FINAL, type ProgressEvent, type TenantEvents } from '../tenants/events.js'
+import type { TenantService } from '../tenants/service.js'
+import type { Activity } from './activity.js'
+import { CALLBACK_PATH, newPkceVerifier, pkceChallenge, type InstanceAuthorizer } from './authorizer.js'
+import { clientAddress } from './client-address.js'
+import { rewriteRequestHeaders } from './forwarded-headers.js'
+import type { HostCookies } from './host-session.js'
+import { identify, type Identity } from './identify.js'
+import { sendPage, wantsHtml, type PageKind } from './pages.js'
+import type { ProxyEngine } from './proxy.js'
+import type { Route, RouteTable } from './route-table.js'
+import type { SlugOfHost } from './hosts.js'
+
+export const PROGRESS_PATH = '/_openclaw/progress'
+const SIGN_IN_TTL_SECONDS = 600
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+export interface TenantHostOptions {
+  config: Config
+  slugOf: SlugOfHost
+  table: RouteTable
+  cookies: HostCookies
+  authorizer: InstanceAuthorizer
+  engine: ProxyEngine
+  oauth: OAuthServices
+  tenants: { service: TenantService, events: TenantEvents }
+  activity: Activity
+  log: FastifyBaseLogger
+}
+
+/** A path to return to after sign-in: ours only; "//host" or "/\\host" would leave the instance. */
+export function safeReturnPath (url: string | undefined): string {
+  if (url === undefined || !url.startsWith('/') || url.startsWith('//')) return '/'
+  if ([...url].some((char) => char === '\\' || char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f)) return '/'
+  return url
+}
+
+export function createTenantHost (options: TenantHostOptions) {
+  const { config, slugOf, table, cookies, authorizer, engine, oauth, tenants, activity, log } = options
+  const consoleUrl = `${config.publicUrl}/`
+  const proto = config.publicUrl.startsWith('https:') ? 'https' : 'http'
+  const waking = new Map<string, number>()
+  // The console's session cookie is host-only and never sent here; removed anyway, should a client send it.
+  const ownCookies = new Set([...cookies.names, sessionCookie(config).name])
+
+  const page = (req: IncomingMessage, res: ServerResponse, kind: PageKind, extra?: Record<string, string>): void => {
+    sendPage(res, req.headers, kind, consoleUrl, extra)
+  }
+
+  function parseCookies (req: IncomingMessage): Record<string, string> {
+    return req.headers.cookie === undefined ? {} : parseCookie(req.headers.cookie) as Record<string, string>
+  }
+
+  function redirect (res: ServerResponse, location: string, setCookie?: string[]): void {
+    res.writeHead(302, { location, 'cache-control': 'no-store', ...(setCookie === undefined ? {} : { 'set-cookie': setCookie }) })
+    res.end()
+  }
+
+  function startSignIn (req: IncomingMessage, res: ServerResponse, slug: string): void {
+    const origin = instanceUrl(config, slug)
+    const state = randomBytes(16).toString('base64url')
+    const verifier = newPkceVerifier()
+    const pending = cookies.sign({ host: slug, state, verifier, returnPath: safeReturnPath(req.url), expiresAt: Date.now() + SIGN_IN_TTL_SECONDS * 1000 })
+    const location = authorizer.authorizationUrl({ clientId: origin, redirectUri: `${origin}${CALLBACK_PATH}`, state, codeChallenge: pkceChallenge(verifier) })
+    redirect(res, location, [cookies.setCookie(cookies.pendingName, pending, SIGN_IN_TTL_SECONDS)])
+  }
+
+  async function callback (req: IncomingMessage, res: ServerResponse, slug: string, query: URLSearchParams): Promise<void> {
+    const origin = instanceUrl(config, slug)
+    const pending = cookies.readPending(parseCookies(req)[cookies.pendingName], slug)
+    if (query.get('error') === 'access_denied') { page(req, res, 'forbidden'); return }
+    if (pending === null || query.get('state') !== pending.state) { page(req, res, 'sign-in-expired'); return }
+    const grant = await authorizer.redeem({ code: query.get('code') ?? '', clientId: origin, redirectUri: `${origin}${CALLBACK_PATH}`, codeVerifier: pending.verifier })
+    if (grant === null) { page(req, res, 'sign-in-expired'); return }
+    const ttl = config.routingSessionTtl
+    const session = cookies.sign({ host: slug, userId: grant.userId, expiresAt: Date.now() + ttl * 1000 })
+    redirect(res, pending.returnPath, [
+      cookies.setCookie(cookies.sessionName, session, ttl),
+      cookies.setCookie(cookies.pendingName, '', 0)
+    ])
+  }
+
+  /** A stopped instance is started by its owner's visit; repeated visits while it wakes do not repeat the call. */
+  function wake (route: Route): void {
+    const last = waking.get(route.tenantId) ?? 0
+    if (Date.now() - last < 10_000) return
+    waking.set(route.tenantId, Date.now())
+    const owner = { id: route.ownerId, email: route.ownerEmail, roles: [], scopes: [], emailVerified: true }
+    tenants.service.start(owner, route.tenantId)
+      .then(async () => { await table.refresh(route.tenantId) })
+      .catch((err: Error) => { log.warn({ tenant: route.tenantId, err: err.message }, 'could not wake instance') })
+  }
+
+  /** Where a request for this instance goes now: upstream, or the page that says why not. */
+  function lifecycle (route: Route): { upstream: string } | { page: PageKind } {
+    if (route.desired === 'deleted') return { page: 'deleted' }
+    if (route.upstream !== null) return { upstream: route.upstream }
+    if (route.desired === 'stopped' || route.status === 'stopped') { wake(route); return { page: 'starting' } }
+    if (route.status === 'failed') return { page: 'failed' }
+    return { page: 'starting' }
+  }
+
+  /** The owner check shared by HTTP and upgrades; a cookie-authenticated change must come from the instance's own origin. */
+  function admit (req: IncomingMessage, who: Identity & { userId: string }, slug: string, upgrade: boolean): { route: Route } | { page: PageKind } {
+    const route = table.get(slug)
+    if (route === undefined) return { page: 'not-found' }
+    if (route.ownerId !== who.userId) return { page: 'forbidden' }
+    const origin = req.headers.origin
+    // Other instance hosts are same-site, so SameSite=Lax does not stop their pages from using this cookie.
+    if (who.kind === 'cookie' && (upgrade || !SAFE_METHODS.has(req.method ?? 'GET')) && origin !== undefined && origin !== instanceUrl(config, slug)) return { page: 'forbidden' }
+    return { route }
+  }
+
+  function forwardHeaders (req: IncomingMessage, route: Route, who: Identity, upgrade: boolean): void {
+    rewriteRequestHeaders(req.headers, {
+      user: route.ownerEmail,
+      clientAddress: clientAddress(req.socket.remoteAddress),
+      proto,
+      host: req.headers.host ?? '',
+      ownCookies,
+      dropAuthorization: who.kind === 'bearer',
+      upgrade
+    })
+  }
+
+  function progress (req: IncomingMessage, res: ServerResponse, route: Route): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' })
+    const send = (event: ProgressEvent): void => {
+      res.write(`event: ${event.type}\ndata: ${JSON.stringify({ type: event.type, at: event.at })}\n\n`)
+      if (FINAL.has(event.type)) res.end()
+    }
+    const unsubscribe = tenants.events.subscribe(route.tenantId, send)
+    res.on('close', unsubscribe)
+    // Already routable (the page raced the instance): say so at once.
+    const history = tenants.events.history(route.tenantId)
+    const current = table.get(route.slug)
+    if (current?.upstream != null) send({ type: 'routable', at: new Date().toISOString() })
+    else for (const event of history) if (!res.writableEnded) send(event)
+  }
+
+  async function http (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const slug = slugOf(req.headers.host)!
+    const [path, search] = (req.url ?? '/').split('?', 2) as [string, string | undefined]
+    if (path === CALLBACK_PATH) { await callback(req, res, slug, new URLSearchParams(search)); return }
+
+    const who = await identify(req, parseCookies(req), slug, cookies, oauth)
+    if (who.kind === 'invalid-bearer') { page(req, res, 'unauthenticated', { 'www-authenticate': 'Bearer error="invalid_token"' }); return }
+    if (who.kind === 'anonymous') {
+      if ((req.method === 'GET' || req.method === 'HEAD') && wantsHtml(req.headers)) startSignIn(req, res, slug)
+      else page(req, res, 'unauthenticated', { 'www-authenticate': 'Bearer' })
+      return
+    }
+    const admitted = admit(req, who, slug, false)
+    if ('page' in admitted) { page(req, res, admitted.page); return }
+    const { route } = admitted
+    activity.request(route.tenantId)
+    if (path === PROGRESS_PATH) { progress(req, res, route); return }
+
+    const next = lifecycle(route)
+    if ('page' in next) { page(req, res, next.page); return }
+    const length = Number(req.headers['content-length'] ?? 0)
+    if (length > config.routingBodyLimit) { page(req, res, 'too-large', { connection: 'close' }); return }
+    forwardHeaders(req, route, who, false)
+    limitBody(req, res, config.routingBodyLimit, () => { page(req, res, 'too-large', { connection: 'close' }) })
+    engine.web(req, res, next.upstream, (failure) => {
+      if (failure === 'client-gone') return
+      if (failure === 'unreachable') void table.refresh(route.tenantId)
+      page(req, res, failure === 'timeout' ? 'gateway-timeout' : 'bad-gateway')
+    })
+  }
+
+  async function upgrade (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const slug = slugOf(req.headers.host)!
+    const refuse = (status: number, reason: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
+    }
+    const who = await identify(req, parseCookies(req), slug, cookies, oauth)
+    if (who.kind === 'anonymous' || who.kind === 'invalid-bearer') { refuse(401, 'Unauthorized'); return }
+    const admitted = admit(req, who, slug, true)
+    if ('page' in admitted) { refuse(admitted.page === 'not-found' ? 404 : 403, admitted.page === 'not-found' ? 'Not Found' : 'Forbidden'); return }
+    const { route } = admitted
+    const next = lifecycle(route)
+    if ('page' in next) { refuse(503, 'Service Unavailable'); return }
+    forwardHeaders(req, route, who, true)
+    const done = activity.socketOpened(route.tenantId)
+    socket.once('close', done)
+    engine.ws(req, socket, head, next.upstream, (failure) => {
+      if (failure === 'unreachable') void table.refresh(route.tenantId)
+      if (socket.writable) refuse(502, 'Bad Gateway')
+      else socket.destroy()
+    })
+  }
+
+  return {
+    claims: (req: IncomingMessage): boolean => slugOf(req.headers.host) !== null,
+    http (req: IncomingMessage, res: ServerResponse): void {
+      http(req, res).catch((err: Error) => {
+        log.error({ err }, 'instance host request failed')
+        page(req, res, 'bad-gateway')
+      })
+    },
+    upgrade (req: IncomingMessage, socket: Duplex, head: Buffer): void {
+      socket.on('error', () => { socket.destroy() })
+      upgrade(req, socket, head).catch((err: Error) => {
+        log.error({ err }, 'instance host upgrade failed')
+        socket.destroy()
+      })
+    }
+  }
+}
+
+/** Bodies without a declared length are counted as they stream; past the limit the upload is cut off. */
+function limitBody (req: IncomingMessage, res: ServerResponse, limit: number, tooLarge: () => void): void {
+  if (req.headers['content-length'] !== undefined) return
+  let seen = 0
+  const count = (chunk: Buffer): void => {
+    seen += chunk.length
+    if (seen <= limit) return
+    req.off('data', count)
+    tooLarge()
+    req.destroy()
+  }
+  // A 'data' listener beside the proxy's pipe only observes; backpressure still comes from the pipe.
+  req.on('data', count)
+  res.once('close', () => { req.off('data', count) })
+}

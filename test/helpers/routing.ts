@@ -1,0 +1,76 @@
+// An app with the router listening on a real port (PUBLIC_URL names it, so redirects and cookies are
+// exactly what a browser on this machine would get), instances on the local Docker engine, and the
+// single sign-on round trip a browser makes to reach one.
+import type { FastifyInstance } from 'fastify'
+import { routing } from '../../plugins/routing/index.js'
+import { scheduler } from '../../plugins/scheduler/index.js'
+import { tenants } from '../../plugins/tenants/index.js'
+import type { ConfigInput } from '../../server/config.js'
+import { authHeaders, buildAuthApp, type SignedInUser } from './auth.js'
+import type { TestContext } from './app.js'
+import { docker } from './docker.js'
+import { cookieHeader, cookiesOf, freePort, request } from './local-hosts.js'
+
+export const BROWSER = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }
+
+export async function buildRouterApp (t: TestContext, config: Partial<ConfigInput> = {}): Promise<FastifyInstance> {
+  const port = await freePort()
+  const app = await buildAuthApp(t, {
+    installed: [scheduler, tenants, routing],
+    config: { host: '127.0.0.1', port, publicUrl: `http://localhost:${port}`, appsDomain: 'localhost', ...config }
+  })
+  await app.listen({ host: '127.0.0.1', port })
+  return app
+}
+
+/** Everything Docker holds for a tenant, by label. */
+export async function removeTenantResources (tenantId: string): Promise<void> {
+  const label = `label=openclaw.cloud/tenant=${tenantId}`
+  const containers = await docker('ps', '-aq', '--filter', label).catch(() => '')
+  if (containers !== '') await docker('rm', '-f', ...containers.split('\n')).catch(() => undefined)
+  const networks = await docker('network', 'ls', '-q', '--filter', label).catch(() => '')
+  if (networks !== '') await docker('network', 'rm', ...networks.split('\n')).catch(() => undefined)
+  const volumes = await docker('volume', 'ls', '-q', '--filter', label).catch(() => '')
+  if (volumes !== '') await docker('volume', 'rm', '-f', ...volumes.split('\n')).catch(() => undefined)
+}
+
+export interface CreatedInstance { id: string, slug: string, url: string, events: string[] }
+
+/**
+ * Creates an instance for `owner` and waits until its progress stream ends; Docker resources are
+ * removed on teardown (register this before the app so it runs after the app closed).
+ */
+export async function createInstance (app: FastifyInstance, owner: SignedInUser, plan: string, cleanup: string[]): Promise<CreatedInstance> {
+  const created = await app.inject({ method: 'POST', url: '/api/tenants', headers: authHeaders(owner), payload: { plan } })
+  if (created.statusCode !== 202) throw new Error(`create failed: ${created.statusCode} ${created.body}`)
+  const tenant = created.json<{ id: string, slug: string, url: string }>()
+  cleanup.push(tenant.id)
+  const events = await app.inject({ method: 'GET', url: `/api/tenants/${tenant.id}/events`, headers: authHeaders(owner) })
+  return { ...tenant, events: [...events.body.matchAll(/^event: (\S+)$/gm)].map((match) => match[1]!) }
+}
+
+export interface SignInTrip {
+  /** The instance host's cookies after the callback. */
+  jar: Record<string, string>
+  /** Every hop: status and Location. */
+  hops: Array<{ url: string, status: number, location?: string }>
+  final: { status: number, location?: string }
+}
+
+/**
+ * A browser's single sign-on round trip: instance URL -> console authorize endpoint (with the
+ * console session cookie) -> callback on the instance -> back to `path`.
+ */
+export async function signInOnInstance (instanceUrl: string, consoleCookie: string, path = '/'): Promise<SignInTrip> {
+  const hops: SignInTrip['hops'] = []
+  const start = await request(`${instanceUrl}${path}`, { headers: BROWSER })
+  hops.push({ url: `${instanceUrl}${path}`, status: start.status, location: start.headers.location })
+  const instanceJar = cookiesOf(start)
+  if (start.status !== 302 || start.headers.location === undefined) throw new Error(`expected a redirect to sign in, got ${start.status}: ${start.body.slice(0, 200)}`)
+  const authorize = await request(start.headers.location, { headers: { ...BROWSER, cookie: consoleCookie } })
+  hops.push({ url: start.headers.location, status: authorize.status, location: authorize.headers.location })
+  if (authorize.status !== 302 || authorize.headers.location === undefined) throw new Error(`authorize answered ${authorize.status}: ${authorize.body.slice(0, 200)}`)
+  const callback = await request(authorize.headers.location, { headers: { ...BROWSER, cookie: cookieHeader(instanceJar) } })
+  hops.push({ url: authorize.headers.location, status: callback.status, location: callback.headers.location })
+  return { jar: { ...instanceJar, ...cookiesOf(callback) }, hops, final: { status: callback.status, location: callback.headers.location } }
+}

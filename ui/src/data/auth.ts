@@ -1,0 +1,145 @@
+// Accounts: who is signed in, signing in and out, registration, password reset, email
+// verification and the first-admin setup (plugins/oauth/README.md "Endpoints").
+import type { Offers } from './capabilities.js'
+import { ApiError, type Http } from './http.js'
+
+export interface User {
+  id: string
+  email: string
+  roles: string[]
+  scopes: string[]
+  emailVerified: boolean
+  createdAt: string
+}
+
+export interface Me extends User {
+  requireEmailVerification: boolean
+}
+
+export interface MailAnswer {
+  /** `not-configured`: the server has no SMTP, an admin finds the link in the server log. */
+  mail: 'sent' | 'not-configured'
+  message: string
+}
+
+export interface Provider {
+  id: string
+  name: string
+  /** Where the browser goes to start signing in with it. */
+  url: string
+}
+
+type Listener = (user: Me | null) => void
+
+export interface Auth {
+  /** The signed-in user; undefined until the first `load()` answered. */
+  readonly user: Me | null | undefined
+  /** The signed-in user, asking the server the first time. */
+  load: () => Promise<Me | null>
+  /** Asks the server again (after a change to the account). */
+  refresh: () => Promise<Me | null>
+  signIn: (email: string, password: string, returnTo?: string) => Promise<{ user: User, returnTo: string }>
+  signOut: () => Promise<void>
+  register: (email: string, password: string) => Promise<MailAnswer>
+  forgotPassword: (email: string) => Promise<MailAnswer>
+  resetPassword: (token: string, password: string) => Promise<void>
+  verifyEmail: (token: string) => Promise<User>
+  resendVerification: () => Promise<MailAnswer>
+  changePassword: (currentPassword: string, newPassword: string) => Promise<void>
+  setupNeeded: () => Promise<boolean>
+  createFirstAdmin: (token: string, email: string, password: string) => Promise<User>
+  /** Sign-in providers besides the local account; empty when the server offers none. */
+  providers: () => Promise<Provider[]>
+  /** Called on every change of the signed-in user; returns the unsubscribe function. */
+  subscribe: (listener: Listener) => () => void
+}
+
+/** Where the console remembers that this browser signed in (the session cookie itself is httpOnly). */
+export const SIGNED_IN_HINT = 'openclaw-cloud.signed-in'
+
+export interface HintStore {
+  getItem: (key: string) => string | null
+  setItem: (key: string, value: string) => void
+  removeItem: (key: string) => void
+}
+
+export function createAuth (http: Http, hints: HintStore, offers: Offers): Auth {
+  let user: Me | null | undefined
+  let loading: Promise<Me | null> | undefined
+  const listeners = new Set<Listener>()
+
+  const set = (next: Me | null): Me | null => {
+    user = next
+    try {
+      if (next === null) hints.removeItem(SIGNED_IN_HINT)
+      else hints.setItem(SIGNED_IN_HINT, '1')
+    } catch { /* storage off: every visit asks the server */ }
+    // Nobody signed in: requests need no CSRF token, so none is asked for.
+    if (next === null) http.setCsrfToken(null)
+    for (const listener of listeners) listener(next)
+    return next
+  }
+
+  const mayBeSignedIn = (): boolean => {
+    try { return hints.getItem(SIGNED_IN_HINT) !== null } catch { return true }
+  }
+
+  async function fetchMe (): Promise<Me | null> {
+    try {
+      return set(await http.get<Me>('/api/me'))
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return set(null)
+      throw err
+    }
+  }
+
+  return {
+    get user () { return user },
+    load () {
+      if (user !== undefined) return Promise.resolve(user)
+      // A browser that never signed in here has no session: asking would only log a 401 in its console.
+      if (!mayBeSignedIn()) return Promise.resolve(set(null))
+      loading ??= fetchMe().finally(() => { loading = undefined })
+      return loading
+    },
+    refresh: fetchMe,
+    async signIn (email, password, returnTo) {
+      const answer = await http.post<{ user: User, csrfToken: string, returnTo: string }>('/api/auth/login', { email, password, ...(returnTo === undefined ? {} : { returnTo }) })
+      http.setCsrfToken(answer.csrfToken)
+      await fetchMe()
+      return { user: answer.user, returnTo: answer.returnTo }
+    },
+    async signOut () {
+      // The server validates the (optional) body as an object, so an empty one is sent.
+      await http.post('/api/auth/logout', {})
+      set(null)
+    },
+    register: (email, password) => http.post<MailAnswer>('/api/auth/register', { email, password }),
+    forgotPassword: (email) => http.post<MailAnswer>('/api/auth/password/forgot', { email }),
+    resetPassword: (token, password) => http.post('/api/auth/password/reset', { token, password }),
+    async verifyEmail (token) {
+      const verified = await http.post<User>('/api/auth/verify-email', { token })
+      if (user != null) await fetchMe()
+      return verified
+    },
+    resendVerification: () => http.post<MailAnswer>('/api/auth/verify-email/resend'),
+    changePassword: (currentPassword, newPassword) => http.post('/api/auth/password/change', { currentPassword, newPassword }),
+    setupNeeded: async () => (await http.get<{ needed: boolean }>('/api/setup')).needed,
+    createFirstAdmin: (token, email, password) => http.post<User>('/api/setup/admin', { token, email, password }),
+    async providers () {
+      // Servers without external sign-in have no such endpoint: the local form is all there is.
+      if (!await offers('GET', '/api/auth/providers')) return []
+      const answer = await http.get<Provider[] | { providers: Provider[] }>('/api/auth/providers')
+      return Array.isArray(answer) ? answer : answer.providers
+    },
+    subscribe (listener) {
+      listeners.add(listener)
+      return () => { listeners.delete(listener) }
+    }
+  }
+}
+
+export const isAdmin = (user: Pick<User, 'roles'> | null | undefined): boolean => user?.roles.includes('admin') ?? false
+
+/** The server's shortest acceptable password (plugins/oauth/passwords.ts); it also checks the rest. */
+export const MIN_PASSWORD_LENGTH = 10
