@@ -23,8 +23,10 @@ export async function identify (request: IncomingMessage, cookies: Record<string
       const record = await oauth.apiTokens.resolve(token)
       return record !== null && record.scopes.split(' ').includes(INSTANCE_SCOPE) ? { kind: 'bearer', userId: record.user.id } : { kind: 'invalid-bearer' }
     }
-    const userId = await oauth.tokens.verifyAccessToken(token)
-    return userId === null ? { kind: 'invalid-bearer' } : { kind: 'bearer', userId }
+    // Console access tokens carry the user's roles; tokens from the authorization server carry the
+    // scopes the client was granted, which must include instance access.
+    const access = await oauth.tokens.verifyAccessToken(token)
+    return access === null || (access.scopes !== undefined && !access.scopes.includes(INSTANCE_SCOPE)) ? { kind: 'invalid-bearer' } : { kind: 'bearer', userId: access.userId }
   }
   const session = hostCookies.readSession(cookies[hostCookies.sessionName], slug)
   return session === null ? { kind: 'anonymous' } : { kind: 'cookie', userId: session.userId }
