@@ -1,26 +1,18 @@
 // The authorization server as a relying party sees it: openid-client (a certified OpenID Connect
 // client) against the real server over HTTP, with a browser that signs in through our login endpoint.
 import type { FastifyInstance } from 'fastify'
-import net from 'node:net'
 import * as oidc from 'openid-client'
 import t, { type Test } from 'tap'
 import type { Dialect } from '../../server/db.js'
 import { forEachDialect } from '../helpers/app.js'
 import { buildAuthApp, signUp, type SignedInUser } from '../helpers/auth.js'
 import { Browser, formIn } from '../helpers/http-browser.js'
+import { freePort } from '../helpers/process.js'
 
 const CLI = 'openclaw-cli'
 const CALLBACK = 'http://127.0.0.1:53682/callback'
 
 interface Server { app: FastifyInstance, origin: string }
-
-async function freePort (): Promise<number> {
-  const probe = net.createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as net.AddressInfo
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
 
 /** A listening server whose PUBLIC_URL is its real address, as the issuer must be. */
 async function startServer (t: Test, options: { dialect?: Dialect, config?: Record<string, unknown> } = {}): Promise<Server> {
