@@ -33,7 +33,12 @@ export async function createAuthorizationServer ({ config, services, log }: { co
   const provider = createProvider({ config, services, clients, keys, log })
 
   async function registerClient (registration: ClientRegistration): Promise<void> {
-    await provider.Client.validate(toClientMetadata(registration))
+    try {
+      await provider.Client.validate(toClientMetadata(registration))
+    } catch (err) {
+      const description = (err as { error_description?: string }).error_description ?? (err as Error).message
+      throw new Error(`OAuth client ${registration.clientId} is invalid: ${description}`, { cause: err })
+    }
     clients.add(registration)
   }
   await registerClient(cliClient)

@@ -81,7 +81,9 @@ export const interactionRoutes = ({ provider, clients, services, config }: Inter
     const interaction = await details(request, reply)
     const user = consoleUser(request)
     if (interaction.prompt.name === 'login') {
-      if (user === null) return sendPage(reply, interaction, signInPage({ action: `${interactionPath(interaction.uid)}/login`, clientName: await clientName(interaction) }))
+      // A client asking for a fresh sign-in (prompt=login, max_age) gets one, console session or not.
+      const fresh = interaction.prompt.reasons.some((reason) => reason === 'login_prompt' || reason === 'max_age')
+      if (user === null || fresh) return sendPage(reply, interaction, signInPage({ action: `${interactionPath(interaction.uid)}/login`, clientName: await clientName(interaction) }))
       return await finish(request, reply, { login: { accountId: user.id } })
     }
     if (interaction.prompt.name !== 'consent') throw new errors.InvalidRequest(`unsupported interaction ${interaction.prompt.name}`)

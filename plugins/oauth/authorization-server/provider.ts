@@ -74,6 +74,7 @@ export function createProvider ({ config, services, clients, keys, log }: Provid
     // Claims requested by scope go into the ID token too: API-bound access tokens cannot call userinfo.
     conformIdTokenClaims: false,
     jwks: keys.jwks,
+    clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: 'ES256' },
     cookies: { keys: keys.cookieKeys, long: { httpOnly: true, sameSite: 'lax' }, short: { httpOnly: true, sameSite: 'lax' } },
     routes: Object.fromEntries(Object.entries(ROUTES).map(([name, route]) => [name, `${OIDC_PREFIX}${route}`])),
     // PKCE on every authorization code flow (RFC 9700 §2.1.1); oidc-provider accepts only S256.
