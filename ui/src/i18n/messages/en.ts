@@ -11,6 +11,7 @@ export const en = {
   'nav.signIn': 'Sign in',
   'nav.signOut': 'Sign out',
   'locale.label': 'Language',
+  'list.separator': ', ',
 
   'action.cancel': 'Cancel',
   'action.continue': 'Continue',

@@ -12,6 +12,7 @@ export const zhCN: Record<MessageKey, string> = {
   'nav.signIn': '登录',
   'nav.signOut': '退出登录',
   'locale.label': '语言',
+  'list.separator': '、',
 
   'action.cancel': '取消',
   'action.continue': '继续',

@@ -18,8 +18,8 @@ const STATS_KEPT = 200
 const SETTLED: ReadonlySet<TenantStatus> = new Set(['running', 'stopped', 'failed', 'deleted'])
 /** Statuses in which a container exists, so it has output to show. */
 const HAS_CONTAINER: ReadonlySet<TenantStatus> = new Set(['starting', 'running', 'stopped', 'failed', 'unreachable'])
-const CPU_SERIES = [{ label: 'CPU', color: '#2563eb' }]
-const MEMORY_SERIES = [{ label: 'RAM', color: '#c2410c' }]
+const CPU_COLOR = '#2563eb'
+const MEMORY_COLOR = '#c2410c'
 
 interface Sample { at: number, cpu: number, memory: number, limit: number, uptime: number }
 
@@ -217,11 +217,11 @@ export class OcInstancePage extends OcPage {
         : html`<div class="charts">
             <div>
               <h3>${t('instance.cpu')} <span class="muted small">${formatNumber(last.cpu)} %</span></h3>
-              <oc-usage-chart .label=${t('instance.cpu')} .series=${CPU_SERIES} .data=${cpu} .format=${formatPercent}></oc-usage-chart>
+              <oc-usage-chart .label=${t('instance.cpu')} .series=${[{ label: t('instance.cpu'), color: CPU_COLOR }]} .data=${cpu} .format=${formatPercent}></oc-usage-chart>
             </div>
             <div>
               <h3>${t('instance.memory')} <span class="muted small">${formatBytes(last.memory)} / ${formatBytes(last.limit)}</span></h3>
-              <oc-usage-chart .label=${t('instance.memory')} .series=${MEMORY_SERIES} .data=${memory} .format=${formatBytes}></oc-usage-chart>
+              <oc-usage-chart .label=${t('instance.memory')} .series=${[{ label: t('instance.memory'), color: MEMORY_COLOR }]} .data=${memory} .format=${formatBytes}></oc-usage-chart>
             </div>
           </div>`}
     </section>`
