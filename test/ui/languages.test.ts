@@ -26,6 +26,9 @@ async function untranslated (page: Page): Promise<string[]> {
   return englishOnly.filter((pattern) => pattern.test(text)).map((pattern) => pattern.source)
 }
 
+// A browser and a server on a machine shared with other heavy work: minutes, not the default 3.
+t.setTimeout(300_000)
+
 t.test('languages', async (t) => {
   if (!(await requireComponents(t, chromium)) || !(await requireConsoleBuild(t))) return
   const { app, url } = await startConsoleServer(t, { installed: [scheduler, tenants] })

@@ -148,7 +148,7 @@ export class OcAccountPage extends OcPage {
           <thead><tr><th>${t('account.device')}</th><th>${t('account.address')}</th><th>${t('account.lastSeen')}</th><th><span class="visually-hidden">${t('account.actions')}</span></th></tr></thead>
           <tbody>${sessions.map((session) => html`<tr>
             <td>${session.userAgent ?? '—'} ${session.current ? html`<oc-status-badge status="current"></oc-status-badge>` : nothing}</td>
-            <td class="mono">${session.ip ?? '—'}</td>
+            <td class="mono nowrap">${session.ip ?? '—'}</td>
             <td>${formatDateTime(session.lastSeenAt)}</td>
             <td>${session.current ? nothing : html`<button class="small danger" @click=${() => this.revokeSession(session)}>${t('account.revoke')}</button>`}</td>
           </tr>`)}</tbody>

@@ -18,7 +18,8 @@ export class OcDashboardPage extends OcPage {
   declare notice: string
 
   private readonly instances = new Task(this, {
-    task: async () => (await this.services.tenants.list()).filter((tenant) => tenant.status !== 'deleted'),
+    // Deleting an instance takes it off the list at once, though Docker may take a moment to catch up.
+    task: async () => (await this.services.tenants.list()).filter((tenant) => tenant.desired !== 'deleted'),
     args: () => []
   })
 
