@@ -9,6 +9,9 @@ import { signUp } from '../helpers/auth.js'
 import { launchChromium, requireConsoleBuild, screenshot, startConsoleServer, watchConsole } from '../helpers/browser.js'
 import { chromium, requireComponents } from '../helpers/components.js'
 
+// A browser and a server on a machine shared with other heavy work: minutes, not the default 3.
+t.setTimeout(300_000)
+
 t.test('the console in a real browser', async (t) => {
   if (!(await requireComponents(t, chromium)) || !(await requireConsoleBuild(t))) return
   const { app, url } = await startConsoleServer(t, { installed: [scheduler, tenants] })

@@ -96,4 +96,7 @@ export function formatDuration (seconds: number): string {
   return t('duration.seconds', { seconds: Math.floor(seconds) })
 }
 
+/** "a, b" in English, "a、b" in Chinese. */
+export const formatList = (items: readonly string[]): string => items.join(t('list.separator'))
+
 export const formatPercent = (value: number): string => `${formatNumber(value)} %`

@@ -15,6 +15,7 @@ export const shared = css`
   a:hover { color: var(--oc-accent-hover); }
   code, .mono { font-family: var(--oc-mono); font-size: 0.9em; overflow-wrap: anywhere; }
   .muted { color: var(--oc-muted); }
+  .nowrap { white-space: nowrap; }
   .small { font-size: 0.875rem; }
 
   :focus-visible { outline: 3px solid var(--oc-focus); outline-offset: 2px; }

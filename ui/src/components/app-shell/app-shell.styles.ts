@@ -14,7 +14,7 @@ export const appShellStyles = [shared, css`
   nav a:hover { background: var(--oc-surface-2); color: var(--oc-text); }
   nav a[aria-current="page"] { color: var(--oc-accent); background: color-mix(in srgb, var(--oc-accent) 10%, transparent); }
   .tools { display: flex; align-items: center; gap: 0.5rem; margin-left: auto; }
-  .who { color: var(--oc-muted); max-width: 14rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+  .who { color: var(--oc-muted); max-width: 11rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   .menu-button { display: none; }
   main { flex: 1; outline: none; }
   .notice { max-width: 1040px; margin: 1rem auto 0; }

@@ -8,7 +8,7 @@ import { describeError } from '../../i18n/errors.js'
 import { t } from '../../i18n/locale.js'
 import { navigate, signInUrl } from '../../navigation.js'
 import { appShellStyles } from './app-shell.styles.js'
-import { logo } from './logo.js'
+import { logo } from '../../icons.js'
 
 export class OcApp extends OcElement {
   static override styles = appShellStyles

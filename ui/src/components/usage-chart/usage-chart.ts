@@ -15,7 +15,8 @@ export class OcUsageChart extends OcElement {
   static override styles = usageChartStyles
   static override properties = {
     label: {},
-    series: { attribute: false },
+    // Compared by value: pages build the (translated) list on each render.
+    series: { attribute: false, hasChanged: (next: unknown, previous: unknown) => JSON.stringify(next) !== JSON.stringify(previous) },
     data: { attribute: false },
     format: { attribute: false }
   }

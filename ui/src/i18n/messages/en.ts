@@ -11,6 +11,7 @@ export const en = {
   'nav.signIn': 'Sign in',
   'nav.signOut': 'Sign out',
   'locale.label': 'Language',
+  'list.separator': ', ',
 
   'action.cancel': 'Cancel',
   'action.continue': 'Continue',
@@ -233,7 +234,7 @@ export const en = {
   'admin.tab.plugins': 'Plugins',
   'admin.tab.audit': 'Audit log',
   'admin.searchEmail': 'Search by email',
-  'admin.verified': 'Email',
+  'admin.verified': 'Verification',
   'admin.rolesOf': 'Roles of {email}',
   'admin.needsRole': 'A user needs at least one role.',
   'admin.saved': 'Saved',

@@ -12,6 +12,7 @@ export const zhCN: Record<MessageKey, string> = {
   'nav.signIn': '登录',
   'nav.signOut': '退出登录',
   'locale.label': '语言',
+  'list.separator': '、',
 
   'action.cancel': '取消',
   'action.continue': '继续',
@@ -234,7 +235,7 @@ export const zhCN: Record<MessageKey, string> = {
   'admin.tab.plugins': '插件',
   'admin.tab.audit': '审计日志',
   'admin.searchEmail': '按邮箱搜索',
-  'admin.verified': '邮箱',
+  'admin.verified': '验证',
   'admin.rolesOf': '{email} 的角色',
   'admin.needsRole': '用户至少需要一个角色。',
   'admin.saved': '已保存',

@@ -5,7 +5,7 @@ import type { OcConfirmDialog } from '../../components/confirm-dialog/confirm-di
 import type { ApiToken, Session } from '../../data/account.js'
 import { MIN_PASSWORD_LENGTH } from '../../data/auth.js'
 import { describeError } from '../../i18n/errors.js'
-import { formatDateTime, t, tKnown } from '../../i18n/locale.js'
+import { formatDateTime, formatList, t, tKnown } from '../../i18n/locale.js'
 import { OcPage } from '../page.js'
 import { taskView } from '../task-view.js'
 import { accountPageStyles } from './account-page.styles.js'
@@ -122,7 +122,7 @@ export class OcAccountPage extends OcPage {
             <h2 id="profile-heading">${t('account.profile')}</h2>
             <dl class="facts">
               <dt>${t('field.email')}</dt><dd>${user.email} <oc-status-badge .status=${user.emailVerified ? 'verified' : 'unverified'}></oc-status-badge></dd>
-              <dt>${t('account.roles')}</dt><dd>${user.roles.map((role) => tKnown(`role.${role}`, role)).join(', ')}</dd>
+              <dt>${t('account.roles')}</dt><dd>${formatList(user.roles.map((role) => tKnown(`role.${role}`, role)))}</dd>
               <dt>${t('account.since')}</dt><dd>${formatDateTime(user.createdAt)}</dd>
             </dl>
           </section>`}
@@ -148,7 +148,7 @@ export class OcAccountPage extends OcPage {
           <thead><tr><th>${t('account.device')}</th><th>${t('account.address')}</th><th>${t('account.lastSeen')}</th><th><span class="visually-hidden">${t('account.actions')}</span></th></tr></thead>
           <tbody>${sessions.map((session) => html`<tr>
             <td>${session.userAgent ?? '—'} ${session.current ? html`<oc-status-badge status="current"></oc-status-badge>` : nothing}</td>
-            <td class="mono">${session.ip ?? '—'}</td>
+            <td class="mono nowrap">${session.ip ?? '—'}</td>
             <td>${formatDateTime(session.lastSeenAt)}</td>
             <td>${session.current ? nothing : html`<button class="small danger" @click=${() => this.revokeSession(session)}>${t('account.revoke')}</button>`}</td>
           </tr>`)}</tbody>

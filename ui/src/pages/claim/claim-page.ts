@@ -6,6 +6,7 @@ import type { Device } from '../../data/devices.js'
 import { describeError, isUnavailable } from '../../i18n/errors.js'
 import { t } from '../../i18n/locale.js'
 import { navigate, signInUrl } from '../../navigation.js'
+import { boxIcon } from '../../icons.js'
 import { OcPage } from '../page.js'
 import { claimPageStyles } from './claim-page.styles.js'
 
@@ -80,7 +81,7 @@ export class OcClaimPage extends OcPage {
     if (device === '' || code === '') return this.codeForm(device)
     return html`
       <div class="box" aria-label=${t('claim.theBox')}>
-        <span class="box-icon" aria-hidden="true">📦</span>
+        ${boxIcon}
         <div>
           <p class="muted small">${t('claim.theBox')}</p>
           <p class="mono device">${device}</p>

@@ -3,7 +3,7 @@ import { Task } from '@lit/task'
 import { html, nothing, type TemplateResult } from 'lit'
 import type { Tenant, TenantStatus } from '../../data/tenants.js'
 import { describeError } from '../../i18n/errors.js'
-import { formatDateTime, t, tKnown } from '../../i18n/locale.js'
+import { formatDateTime, formatList, t, tKnown } from '../../i18n/locale.js'
 import { OcPage } from '../page.js'
 import { taskView } from '../task-view.js'
 import { dashboardPageStyles } from './dashboard-page.styles.js'
@@ -18,7 +18,8 @@ export class OcDashboardPage extends OcPage {
   declare notice: string
 
   private readonly instances = new Task(this, {
-    task: async () => (await this.services.tenants.list()).filter((tenant) => tenant.status !== 'deleted'),
+    // Deleting an instance takes it off the list at once, though Docker may take a moment to catch up.
+    task: async () => (await this.services.tenants.list()).filter((tenant) => tenant.desired !== 'deleted'),
     args: () => []
   })
 
@@ -63,7 +64,7 @@ export class OcDashboardPage extends OcPage {
             <div class="spread">
               <div>
                 <p class="welcome">${t('dashboard.welcome', { email: user.email })}</p>
-                <p class="muted small">${t('dashboard.memberSince', { date: formatDateTime(user.createdAt) })} · ${user.roles.map((role) => tKnown(`role.${role}`, role)).join(', ')}</p>
+                <p class="muted small">${t('dashboard.memberSince', { date: formatDateTime(user.createdAt) })} · ${formatList(user.roles.map((role) => tKnown(`role.${role}`, role)))}</p>
               </div>
               ${user.emailVerified
                 ? html`<oc-status-badge status="verified"></oc-status-badge>`

@@ -13,8 +13,8 @@ import { taskView } from '../task-view.js'
 import { devicePageStyles } from './device-page.styles.js'
 
 const HOUR_MS = 3600_000
-const CPU_SERIES = [{ label: 'CPU', color: '#2563eb' }]
-const MEMORY_SERIES = [{ label: 'RAM', color: '#c2410c' }]
+const CPU_COLOR = '#2563eb'
+const MEMORY_COLOR = '#c2410c'
 
 export class OcDevicePage extends OcPage {
   static override styles = devicePageStyles
@@ -105,11 +105,11 @@ export class OcDevicePage extends OcPage {
     return html`<div class="charts">
       <div>
         <h3>${t('instance.cpu')} <span class="muted small">${formatNumber(last.cpuPercent)} %</span></h3>
-        <oc-usage-chart .label=${t('instance.cpu')} .series=${CPU_SERIES} .data=${cpu} .format=${formatPercent}></oc-usage-chart>
+        <oc-usage-chart .label=${t('instance.cpu')} .series=${[{ label: t('instance.cpu'), color: CPU_COLOR }]} .data=${cpu} .format=${formatPercent}></oc-usage-chart>
       </div>
       <div>
         <h3>${t('instance.memory')} <span class="muted small">${formatBytes(last.memoryUsedBytes)} / ${formatBytes(last.memoryTotalBytes)}</span></h3>
-        <oc-usage-chart .label=${t('instance.memory')} .series=${MEMORY_SERIES} .data=${memory} .format=${formatBytes}></oc-usage-chart>
+        <oc-usage-chart .label=${t('instance.memory')} .series=${[{ label: t('instance.memory'), color: MEMORY_COLOR }]} .data=${memory} .format=${formatBytes}></oc-usage-chart>
       </div>
     </div>
     <p class="muted small">${last.temperatureC === null ? nothing : t('device.temperature', { value: formatNumber(last.temperatureC) })}</p>`

@@ -5,7 +5,7 @@ import type uPlot from 'uplot'
 import type { ConfirmOptions, OcConfirmDialog } from '../../components/confirm-dialog/confirm-dialog.js'
 import type { OcLogTail } from '../../components/log-tail/log-tail.js'
 import { ApiError } from '../../data/http.js'
-import type { ProgressEvent, Tenant, TenantAction, TenantStatus } from '../../data/tenants.js'
+import { FINAL_PROGRESS, type ProgressEvent, type Tenant, type TenantAction, type TenantStatus } from '../../data/tenants.js'
 import { describeError } from '../../i18n/errors.js'
 import { formatBytes, formatDateTime, formatDuration, formatNumber, formatPercent, t, tKnown } from '../../i18n/locale.js'
 import { navigate } from '../../navigation.js'
@@ -16,10 +16,20 @@ const STATS_EVERY_MS = 3000
 /** Ten minutes of samples at STATS_EVERY_MS. */
 const STATS_KEPT = 200
 const SETTLED: ReadonlySet<TenantStatus> = new Set(['running', 'stopped', 'failed', 'deleted'])
+/** Statuses whose steps the progress stream reports (it ends at routable, failed, stopped or deleted). */
+const STARTING: ReadonlySet<TenantStatus> = new Set(['scheduled', 'creating', 'starting'])
+/** How often the record is fetched while the instance is changing, and how long after an action. */
+const POLL_MS = 2000
+const AFTER_ACTION_MS = 30_000
+
+/** The instance is on its way somewhere: its status is passing, or differs from what was asked. */
+const inMotion = (tenant: Tenant): boolean => !SETTLED.has(tenant.status) ||
+  (tenant.desired === 'stopped' && tenant.status !== 'stopped') ||
+  (tenant.desired === 'running' && tenant.status === 'stopped')
 /** Statuses in which a container exists, so it has output to show. */
 const HAS_CONTAINER: ReadonlySet<TenantStatus> = new Set(['starting', 'running', 'stopped', 'failed', 'unreachable'])
-const CPU_SERIES = [{ label: 'CPU', color: '#2563eb' }]
-const MEMORY_SERIES = [{ label: 'RAM', color: '#c2410c' }]
+const CPU_COLOR = '#2563eb'
+const MEMORY_COLOR = '#c2410c'
 
 interface Sample { at: number, cpu: number, memory: number, limit: number, uptime: number }
 
@@ -45,6 +55,9 @@ export class OcInstancePage extends OcPage {
 
   private stopWatching: (() => void) | undefined
   private statsTimer: ReturnType<typeof setInterval> | undefined
+  private pollTimer: ReturnType<typeof setInterval> | undefined
+  /** Until then the record is fetched even if it looks settled: an action was just taken. */
+  private watchUntil = 0
 
   protected get pageTitle (): string { return this.tenant?.slug ?? t('instance.title') }
 
@@ -63,12 +76,16 @@ export class OcInstancePage extends OcPage {
     super.connectedCallback()
     void this.load()
     this.statsTimer = setInterval(() => { void this.sampleStats() }, STATS_EVERY_MS)
+    this.pollTimer = setInterval(() => {
+      if (this.tenant !== undefined && (inMotion(this.tenant) || Date.now() < this.watchUntil)) void this.refresh()
+    }, POLL_MS)
   }
 
   override disconnectedCallback (): void {
     super.disconnectedCallback()
     this.stopWatching?.()
     clearInterval(this.statsTimer)
+    clearInterval(this.pollTimer)
   }
 
   private async load (): Promise<void> {
@@ -81,22 +98,24 @@ export class OcInstancePage extends OcPage {
     }
   }
 
-  /** Shows a fresh record, and follows the progress stream while the instance is on its way. */
+  /** Shows a fresh record, and follows the progress stream while the instance starts. */
   private show (tenant: Tenant): void {
+    const previous = this.tenant?.status
     this.tenant = tenant
-    if (SETTLED.has(tenant.status) || this.stopWatching !== undefined) return
+    // One stream per start: it replays what happened so far and ends at the first final step.
+    if (!STARTING.has(tenant.status) || this.stopWatching !== undefined || (previous !== undefined && STARTING.has(previous))) return
     this.events = []
     this.stopWatching = this.services.tenants.watchProgress(tenant.id, {
       onEvent: (event) => {
         this.events = [...this.events, event]
-        void this.refresh(event.type === 'routable' || event.type === 'failed' || event.type === 'stopped' || event.type === 'deleted')
+        if (FINAL_PROGRESS.has(event.type)) this.stopWatching = undefined
+        void this.refresh()
       },
-      onError: () => { this.stopWatching = undefined; void this.refresh(true) }
+      onError: () => { this.stopWatching = undefined }
     })
   }
 
-  private async refresh (final: boolean): Promise<void> {
-    if (final) this.stopWatching = undefined
+  private async refresh (): Promise<void> {
     try {
       const tenant = await this.services.tenants.get(this.tenantId)
       const started = this.tenant?.status !== 'running' && tenant.status === 'running'
@@ -139,6 +158,9 @@ export class OcInstancePage extends OcPage {
         return
       }
       if (action !== 'start') this.samples = []
+      this.watchUntil = Date.now() + AFTER_ACTION_MS
+      this.stopWatching?.()
+      this.stopWatching = undefined
       this.show(updated)
     } catch (err) {
       this.actionError = describeError(err)
@@ -160,7 +182,7 @@ export class OcInstancePage extends OcPage {
     const tenant = this.tenant
     if (tenant === undefined) return html`<div class="page"><oc-state-view kind="loading"></oc-state-view></div>`
     const running = tenant.status === 'running'
-    const changing = !SETTLED.has(tenant.status)
+    const changing = STARTING.has(tenant.status)
     return html`<div class="page stack">
       <p class="crumbs small"><a href="/dashboard">${t('nav.dashboard')}</a> / ${tenant.slug}</p>
       <div class="spread">
@@ -217,11 +239,11 @@ export class OcInstancePage extends OcPage {
         : html`<div class="charts">
             <div>
               <h3>${t('instance.cpu')} <span class="muted small">${formatNumber(last.cpu)} %</span></h3>
-              <oc-usage-chart .label=${t('instance.cpu')} .series=${CPU_SERIES} .data=${cpu} .format=${formatPercent}></oc-usage-chart>
+              <oc-usage-chart .label=${t('instance.cpu')} .series=${[{ label: t('instance.cpu'), color: CPU_COLOR }]} .data=${cpu} .format=${formatPercent}></oc-usage-chart>
             </div>
             <div>
               <h3>${t('instance.memory')} <span class="muted small">${formatBytes(last.memory)} / ${formatBytes(last.limit)}</span></h3>
-              <oc-usage-chart .label=${t('instance.memory')} .series=${MEMORY_SERIES} .data=${memory} .format=${formatBytes}></oc-usage-chart>
+              <oc-usage-chart .label=${t('instance.memory')} .series=${[{ label: t('instance.memory'), color: MEMORY_COLOR }]} .data=${memory} .format=${formatBytes}></oc-usage-chart>
             </div>
           </div>`}
     </section>`
