@@ -56,7 +56,7 @@ async function main (): Promise<void> {
   })
   const app = await buildApp({ config, installed: [oauthPlugin, scheduler, tenants, routing], uiDir: path.join(dir, 'no-ui') })
   await app.listen({ host: '127.0.0.1', port: routerPort })
-  const owner = await app.oauth.accounts.createUser({ email: 'bench@example.com', password: 'bench-password-1', verified: true })
+  const owner = await app.oauth.accounts.createUser({ email: 'owner@example.com', password: 'Xq7-router-bench-2026', verified: true })
   const { token } = await app.oauth.sessions.create(owner.id, { ip: '127.0.0.1' })
   const em = app.orm.em.fork()
   const tenant = em.create(Tenant, { id: 'bench', slug: 'bench', ownerId: owner.id, ownerEmail: owner.email, plan: 'free', workerId: 'none', desired: 'running', status: 'running', upstream: `http://127.0.0.1:${upstreamPort}`, createdAt: new Date(), updatedAt: new Date() } as Tenant)
