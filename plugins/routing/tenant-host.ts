@@ -140,12 +140,16 @@ export function createTenantHost (options: TenantHostOptions) {
       if (FINAL.has(event.type)) res.end()
     }
     const unsubscribe = tenants.events.subscribe(route.tenantId, send)
-    res.on('close', unsubscribe)
-    // Already routable (the page raced the instance): say so at once.
+    // Comments keep idle intermediaries from closing the stream while the instance starts.
+    const heartbeat = setInterval(() => { res.write(': waiting\n\n') }, 15_000)
+    res.on('close', () => { unsubscribe(); clearInterval(heartbeat) })
+    if (table.get(route.slug)?.upstream != null) { send({ type: 'routable', at: new Date().toISOString() }); return }
     const history = tenants.events.history(route.tenantId)
-    const current = table.get(route.slug)
-    if (current?.upstream != null) send({ type: 'routable', at: new Date().toISOString() })
-    else for (const event of history) if (!res.writableEnded) send(event)
+    const last = history.at(-1)
+    // A finished story is replayed only when it ends in failure or deletion; after `stopped` the
+    // page waits for the wake-up that its own request started.
+    if (last !== undefined && !FINAL.has(last.type)) for (const event of history) send(event)
+    else if (last !== undefined && last.type !== 'stopped' && last.type !== 'routable') send(last)
   }
 
   async function http (req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -57,9 +57,11 @@ t.test('the real OpenClaw gateway through the router', { timeout: START_TIMEOUT_
   t.match(ui.headers['content-type'], /text\/html/)
   t.match(ui.body, /<!doctype html>/i)
   t.match(ui.body, /<title>OpenClaw Control<\/title>/, 'the Control UI page')
-  // The page names its build; the UI sends it in `connect` (the gateway refuses a stale UI).
-  const buildId = /data-openclaw-control-ui-build-id="([^"]+)"/.exec(ui.body)?.[1]
-  t.ok(buildId, `the Control UI build id: ${buildId}`)
+  // The page names its build (the gateway's build id, then its assets' hash); the UI sends the
+  // gateway's part in `connect`, and the gateway refuses a stale UI with PROTOCOL_MISMATCH.
+  const pageBuild = /data-openclaw-control-ui-build-id="([^"]+)"/.exec(ui.body)?.[1]
+  t.ok(pageBuild, `the Control UI build id: ${pageBuild}`)
+  const buildId = pageBuild?.replace(/-[0-9a-f]{64}$/, '')
 
   // The Control UI's WebSocket: a device-less browser session is admitted on the proxy identity and
   // gets the owner's identityScopes (operator.admin) without a token or a pairing request.
