@@ -27,6 +27,9 @@ declare module 'fastify' {
 /** A full reload catches what events cannot tell this node (changes made by other server nodes). */
 const RELOAD_INTERVAL_MS = 30_000
 
+/** How often open WebSockets count as activity for idle stop; well under any plan's idle timeout. */
+const ACTIVITY_HEARTBEAT_MS = 30_000
+
 const routingPlugin = fp(async function routing (app) {
   const { config } = app
   const log = app.log.child({ plugin: 'routing' })
@@ -35,7 +38,7 @@ const routingPlugin = fp(async function routing (app) {
   const cookies = createHostCookies({ secret: app.oauth.keys.csrfSecret, secure: config.publicUrl.startsWith('https:') })
   const authorizer = createLocalAuthorizer({ consoleOrigin: config.publicUrl })
   const engine = createProxyEngine({ upstreamTimeoutMs: config.routingUpstreamTimeout })
-  const activity = createActivity()
+  const activity = createActivity(app.tenants.reportActivity)
   const openSockets = new Set<Duplex>()
   const tenantHost = createTenantHost({ config, slugOf, table, cookies, authorizer, engine, oauth: app.oauth, tenants: app.tenants, activity, log })
 
@@ -51,8 +54,13 @@ const routingPlugin = fp(async function routing (app) {
   app.decorate('instanceRouter', { table, activity: activity.of })
   await app.register(authorizeRoutes({ authorizer, table, slugOf }))
 
-  app.addHook('onReady', async () => { await table.reload() })
+  let activityHeartbeat: NodeJS.Timeout | undefined
+  app.addHook('onReady', async () => {
+    await table.reload()
+    activityHeartbeat = setInterval(activity.heartbeat, ACTIVITY_HEARTBEAT_MS).unref()
+  })
   app.addHook('onClose', async () => {
+    clearInterval(activityHeartbeat)
     table.close()
     // Proxied WebSockets left the HTTP server's bookkeeping at the upgrade: close them here.
     for (const socket of openSockets) socket.destroy()
