@@ -324,9 +324,9 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
       await drawing
     }
   }
-  const api: LocalApi = await startLocalApi(box, { host: options.apiHost, port: options.apiPort, simulate: options.simulate, claimUrl })
-
   if (creds === undefined) await dispatch({ type: 'credentials-missing', reason: credentials as string })
   else await dispatch({ type: 'boot' })
+  // Only after the boot transition, so the API never reports the state of the previous life.
+  const api: LocalApi = await startLocalApi(box, { host: options.apiHost, port: options.apiPort, simulate: options.simulate, claimUrl })
   return box
 }
