@@ -12,7 +12,7 @@ export const routingConfig = {
   routingSessionTtl: key(Type.Integer({ minimum: 60, maximum: 30 * 86400, default: 12 * 3600 }), {
     env: 'ROUTING_SESSION_TTL', description: 'Seconds an instance host\'s sign-in cookie stays valid before the browser passes through single sign-on again (silently while the console session lasts).'
   }),
-  routingSignInPath: key(Type.String({ pattern: '^/[^/\\\\]', default: '/login' }), {
-    env: 'ROUTING_SIGN_IN_PATH', allowed: 'a path on the console, e.g. /login', description: 'Console page where a signed-out visitor of an instance signs in; it gets `?returnTo=<URL>` and must send the browser there afterwards.'
+  routingSignInPath: key(Type.String({ pattern: '^/[^/\\\\]', default: '/sign-in' }), {
+    env: 'ROUTING_SIGN_IN_PATH', allowed: 'a path on the console, e.g. /sign-in', description: 'Console page where a signed-out visitor of an instance signs in; it gets `?returnTo=<URL>` and must send the browser there afterwards.'
   })
 }

@@ -37,7 +37,7 @@ t.test('the real OpenClaw gateway through the router', { timeout: START_TIMEOUT_
   t.match(anonymous.headers.location, `${app.config.publicUrl}/api/routing/authorize?`)
   const signIn = await request(anonymous.headers.location!, { headers: BROWSER })
   t.equal(signIn.status, 302)
-  t.match(signIn.headers.location, `${app.config.publicUrl}/login?returnTo=`)
+  t.match(signIn.headers.location, `${app.config.publicUrl}/sign-in?returnTo=`)
   const trip = await signInOnInstance(origin, alice.cookie)
   t.equal(trip.final.status, 302)
   t.equal(trip.final.location, '/')

@@ -62,7 +62,7 @@ t.test('the router in front of stand-in instances', async (t) => {
     const signIn = await request(authorize.toString(), { headers: BROWSER })
     t.equal(signIn.status, 302)
     const signInUrl = new URL(signIn.headers.location!)
-    t.equal(`${signInUrl.origin}${signInUrl.pathname}`, `${app.config.publicUrl}/login`)
+    t.equal(`${signInUrl.origin}${signInUrl.pathname}`, `${app.config.publicUrl}/sign-in`)
     t.equal(signInUrl.searchParams.get('returnTo'), authorize.toString())
 
     // The console signs in (its API) with that returnTo, then the browser goes back.

@@ -31,5 +31,10 @@ export function followReturnTo (answer: string, fallback: string): void {
     return
   }
   const path = `${target.pathname}${target.search}`
+  // Server routes on the console's origin (the router's sign-on, the authorization server) need a real request.
+  if (/^\/(api|oidc)\//.test(target.pathname)) {
+    location.assign(target.href)
+    return
+  }
   navigate(path === '/' || path.startsWith('/sign-in') ? fallback : path, { replace: true })
 }
