@@ -22,7 +22,7 @@ t.setTimeout(180_000)
 interface WorkerView { id: string, name: string, kind: string, state: string, endpoint: string, capacity: { memory: number, cpu: number }, lastError: string | null }
 interface TenantView { id: string, workerId: string, status: string, statusReason: string | null }
 
-async function until<T> (what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+async function until<T> (what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     const value = await check()
