@@ -13,6 +13,7 @@ import type { ConfigInput } from '../../server/config.js'
 import type { Dialect } from '../../server/db.js'
 import { devices } from '../../plugins/devices/index.js'
 import { buildAuthApp } from '../helpers/auth.js'
+export { until as waitFor } from '../helpers/wait.js'
 
 export async function startDevicesApp (t: Test, options: { dialect?: Dialect, config?: Partial<ConfigInput> } = {}): Promise<FastifyInstance> {
   const app = await buildAuthApp(t, {
@@ -83,14 +84,6 @@ export async function connectBox (app: FastifyInstance, box: Box, options: IClie
 
 export async function closeClient (client: MqttClient): Promise<void> {
   await client.endAsync(true)
-}
-
-export async function waitFor (what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
 }
 
 export function telemetry (overrides: Partial<Telemetry> = {}): Telemetry {

@@ -5,16 +5,9 @@ import pino from 'pino'
 import t from 'tap'
 import { createGatewaySupervisor, type GatewayOptions } from '../../firmware/gateway/supervisor.js'
 import { freePort } from '../helpers/process.js'
+import { until } from '../helpers/wait.js'
 
 const FAKE = join(import.meta.dirname, 'fixtures', 'fake-gateway.mjs')
-
-async function until (what: string, predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 async function supervisor (t: { teardown: (fn: () => unknown) => void }, mode: string, overrides: Partial<GatewayOptions> = {}): Promise<ReturnType<typeof createGatewaySupervisor>> {
   const port = await freePort()

@@ -5,6 +5,7 @@ import pino from 'pino'
 import { startBox, type Box } from '../../firmware/daemon.js'
 import { DISPLAY_PNG } from '../../firmware/drivers/index.js'
 import { defaultOptions, type BoxOptions } from '../../firmware/options.js'
+export { until } from './wait.js'
 
 export async function startSimulatedBox (t: { teardown: (fn: () => unknown) => void }, credentialsFile: string, dataDir: string, overrides: Partial<BoxOptions> = {}): Promise<Box> {
   const options: BoxOptions = {
@@ -24,10 +25,3 @@ export async function startSimulatedBox (t: { teardown: (fn: () => unknown) => v
 
 export const displayFile = (dataDir: string): string => join(dataDir, DISPLAY_PNG)
 
-export async function until (what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}

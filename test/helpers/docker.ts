@@ -99,3 +99,14 @@ export async function memoryUsage (id: string): Promise<number> {
   const units: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4, kB: 1e3, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 }
   return Number(match[1]) * (units[match[2] ?? 'B'] ?? 1)
 }
+
+/** Removes everything Docker holds for a tenant, found by its label: containers, then network and volume. */
+export async function removeTenantResources (tenantId: string): Promise<void> {
+  const label = `label=openclaw.cloud/tenant=${tenantId}`
+  const containers = await docker('ps', '-aq', '--filter', label).catch(() => '')
+  if (containers !== '') await docker('rm', '-f', ...containers.split('\n')).catch(() => undefined)
+  const networks = await docker('network', 'ls', '-q', '--filter', label).catch(() => '')
+  if (networks !== '') await docker('network', 'rm', ...networks.split('\n')).catch(() => undefined)
+  const volumes = await docker('volume', 'ls', '-q', '--filter', label).catch(() => '')
+  if (volumes !== '') await docker('volume', 'rm', '-f', ...volumes.split('\n')).catch(() => undefined)
+}

@@ -8,8 +8,8 @@ import { tenants } from '../../plugins/tenants/index.js'
 import type { ConfigInput } from '../../server/config.js'
 import { authHeaders, buildAuthApp, type SignedInUser } from './auth.js'
 import type { TestContext } from './app.js'
-import { docker } from './docker.js'
 import { cookieHeader, cookiesOf, freePort, request } from './local-hosts.js'
+export { removeTenantResources } from './docker.js'
 
 export const BROWSER = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }
 
@@ -21,17 +21,6 @@ export async function buildRouterApp (t: TestContext, config: Partial<ConfigInpu
   })
   await app.listen({ host: '127.0.0.1', port })
   return app
-}
-
-/** Everything Docker holds for a tenant, by label. */
-export async function removeTenantResources (tenantId: string): Promise<void> {
-  const label = `label=openclaw.cloud/tenant=${tenantId}`
-  const containers = await docker('ps', '-aq', '--filter', label).catch(() => '')
-  if (containers !== '') await docker('rm', '-f', ...containers.split('\n')).catch(() => undefined)
-  const networks = await docker('network', 'ls', '-q', '--filter', label).catch(() => '')
-  if (networks !== '') await docker('network', 'rm', ...networks.split('\n')).catch(() => undefined)
-  const volumes = await docker('volume', 'ls', '-q', '--filter', label).catch(() => '')
-  if (volumes !== '') await docker('volume', 'rm', '-f', ...volumes.split('\n')).catch(() => undefined)
 }
 
 export interface CreatedInstance { id: string, slug: string, url: string, events: string[] }

@@ -15,7 +15,7 @@ import { closeClient, connectBox, mqttUrl, registerBoxes, telemetry, waitFor } f
 import { authHeaders, buildAuthApp, signUp } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/app.js'
 import { docker as dockerComponent, dockerImage, requireComponents } from '../helpers/components.js'
-import { removeTenantContainers } from '../helpers/tenant-cleanup.js'
+import { removeTenantResources } from '../helpers/docker.js'
 import { parseMetrics, sampleValue, type Sample } from '../helpers/prometheus.js'
 import type { FastifyInstance } from 'fastify'
 
@@ -73,7 +73,7 @@ t.test('every metric reflects a session of real activity', async (t) => {
   const created = await app.inject({ method: 'POST', url: '/api/tenants', headers: authHeaders(alice), payload: { plan: 'free' } })
   t.equal(created.statusCode, 202, created.body)
   const tenant = created.json<{ id: string }>()
-  t.teardown(() => removeTenantContainers(tenant.id))
+  t.teardown(() => removeTenantResources(tenant.id))
   await waitFor('the instance to be routable', async () => sampleValue(await scrape(app), 'openclaw_cloud_tenant_spawn_duration_seconds_count') === 1, 30_000)
 
   const after = await scrape(app)

@@ -13,6 +13,8 @@ import { docker as dockerEngine, dockerImage, requireComponents } from '../helpe
 import { docker } from '../helpers/docker.js'
 import { startPortainerStandin } from '../helpers/portainer-standin.js'
 import { freePort } from '../helpers/process.js'
+import { until } from '../helpers/wait.js'
+import { removeTenantResources } from '../helpers/docker.js'
 
 const STANDIN = 'openclaw-cloud/standin:latest'
 const API_KEY = 'ptr_standin-access-token'
@@ -21,25 +23,6 @@ t.setTimeout(180_000)
 
 interface WorkerView { id: string, name: string, kind: string, state: string, endpoint: string, capacity: { memory: number, cpu: number }, lastError: string | null }
 interface TenantView { id: string, workerId: string, status: string, statusReason: string | null }
-
-async function until<T> (what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const value = await check()
-    if (value !== undefined && value !== false) return value
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
-
-async function cleanup (tenantIds: readonly string[]): Promise<void> {
-  for (const id of tenantIds) {
-    const containers = await docker('ps', '-aq', '--filter', `label=openclaw.cloud/tenant=${id}`).catch(() => '')
-    if (containers !== '') await docker('rm', '-f', ...containers.split('\n')).catch(() => undefined)
-    await docker('network', 'rm', `openclaw-tenant-${id}`).catch(() => undefined)
-    await docker('volume', 'rm', '-f', `openclaw-tenant-${id}-state`).catch(() => undefined)
-  }
-}
 
 t.test('Portainer environments become workers; tenants are placed across them and run through Portainer', async (t) => {
   if (!(await requireComponents(t, dockerEngine, dockerImage(STANDIN)))) return
@@ -52,7 +35,7 @@ t.test('Portainer environments become workers; tenants are placed across them an
     ]
   })
   const tenantIds: string[] = []
-  t.teardown(() => cleanup(tenantIds))
+  t.teardown(async () => { for (const id of tenantIds) await removeTenantResources(id) })
   const app = await buildAuthApp(t, {
     installed: [scheduler, tenants, portainer],
     config: {

@@ -8,6 +8,7 @@ import { authHeaders, signUp } from '../helpers/auth.js'
 import { docker as dockerEngine, dockerImage, requireComponents } from '../helpers/components.js'
 import { cookieHeader, cookiesOf, nextJson, openWebSocket, request } from '../helpers/local-hosts.js'
 import { BROWSER, buildRouterApp, createInstance, removeTenantResources, signInOnInstance } from '../helpers/routing.js'
+import { until } from '../helpers/wait.js'
 
 const STANDIN = 'openclaw-cloud/standin:latest'
 
@@ -22,15 +23,6 @@ const SPOOFED = {
   'x-real-ip': '6.6.6.6',
   'x-remote-user': 'mallory',
   'x-openclaw-scopes': 'operator.admin'
-}
-
-async function until (what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-  throw new Error(`timed out waiting for ${what}`)
 }
 
 t.test('the router in front of stand-in instances', async (t) => {

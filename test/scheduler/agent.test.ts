@@ -9,22 +9,13 @@ import { docker as dockerEngine, requireComponents } from '../helpers/components
 import { docker } from '../helpers/docker.js'
 import { startCli } from '../helpers/process.js'
 import { api, registerUser, startServerProcess } from '../helpers/server-process.js'
+import { until } from '../helpers/wait.js'
 
 const run = promisify(execFile)
 const ADD_WORKER = path.join(packageInfo.root, 'scripts', 'add-worker.sh')
 t.setTimeout(120_000)
 
 interface WorkerView { id: string, name: string, state: string, endpoint: string, labels: Record<string, string>, capacity: { memory: number, cpu: number }, lastHeartbeatAt: string | null, stats: { memoryUsed: number, memoryTotal: number, cpus: number, cpuLoad: number, containers: number, containersRunning: number, at: string } | null }
-
-async function until<T> (what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const value = await check()
-    if (value !== undefined && value !== false) return value
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 t.test('worker-agent and add-worker.sh register Docker hosts with a real server', async (t) => {
   if (!(await requireComponents(t, dockerEngine))) return

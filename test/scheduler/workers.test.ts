@@ -10,7 +10,7 @@ import type { Strategy } from '../../plugins/scheduler/placement.js'
 import { tenants } from '../../plugins/tenants/index.js'
 import { authHeaders, buildAuthApp, signUp, type SignedInUser } from '../helpers/auth.js'
 import { docker as dockerEngine, dockerImage, requireComponents } from '../helpers/components.js'
-import { docker } from '../helpers/docker.js'
+import { removeTenantResources } from '../helpers/docker.js'
 
 const STANDIN = 'openclaw-cloud/standin:latest'
 const SOCKET = 'unix:///var/run/docker.sock'
@@ -27,26 +27,13 @@ const WEST = { memory: 2 * GIB, cpu: 4 }
 interface WorkerView { id: string, name: string, state: string, endpoint: string, labels: Record<string, string>, capacity: { memory: number, cpu: number }, lastHeartbeatAt: string | null }
 interface ErrorBody { statusCode: number, code: string, message: string }
 
-/** Containers, networks and volumes of the given tenants, by label. */
-async function cleanup (tenantIds: readonly string[]): Promise<void> {
-  for (const id of tenantIds) {
-    const label = `label=openclaw.cloud/tenant=${id}`
-    const containers = await docker('ps', '-aq', '--filter', label).catch(() => '')
-    if (containers !== '') await docker('rm', '-f', ...containers.split('\n')).catch(() => undefined)
-    const networks = await docker('network', 'ls', '-q', '--filter', label).catch(() => '')
-    if (networks !== '') await docker('network', 'rm', ...networks.split('\n')).catch(() => undefined)
-    const volumes = await docker('volume', 'ls', '-q', '--filter', label).catch(() => '')
-    if (volumes !== '') await docker('volume', 'rm', '-f', ...volumes.split('\n')).catch(() => undefined)
-  }
-}
-
 interface Fixture { app: FastifyInstance, admin: SignedInUser, user: SignedInUser, tenantIds: string[] }
 
 /** An app with the scheduler and tenants plugins; tenants it creates are removed after the app closes. */
 async function fixture (t: Test, config: Record<string, unknown> = {}): Promise<Fixture> {
   const tenantIds: string[] = []
   // Registered before the app, so it runs after the app (and its reconciler) has closed.
-  t.teardown(() => cleanup(tenantIds))
+  t.teardown(async () => { for (const id of tenantIds) await removeTenantResources(id) })
   const app = await buildAuthApp(t, {
     installed: [scheduler, tenants],
     config: { tenantImage: STANDIN, tenantPlans: { free: { ...TENANT, maxInstances: 4 } }, ...config }

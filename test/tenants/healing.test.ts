@@ -8,6 +8,7 @@ import { docker as dockerEngine, dockerImage, requireComponents } from '../helpe
 import { docker } from '../helpers/docker.js'
 import { api, registerUser, startServerProcess, type ApiUser } from '../helpers/server-process.js'
 import { startSocketProxy } from '../helpers/socket-proxy.js'
+import { until } from '../helpers/wait.js'
 
 const STANDIN = 'openclaw-cloud/standin:latest'
 const MIB = 1024 ** 2
@@ -18,19 +19,6 @@ t.setTimeout(240_000)
 
 interface TenantView { id: string, status: string, statusReason: string | null, workerId: string }
 interface ContainerRow { id: string, tenant: string, state: string }
-
-async function until<T> (what: string, check: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const value = await check()
-      if (value !== undefined && value !== false) return value
-    } catch (err) { last = err }
-    await new Promise((resolve) => setTimeout(resolve, 150))
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last === undefined ? '' : ` (${String(last)})`}`)
-}
 
 /** Managed containers of one installation, with their tenant and state. */
 async function containersOf (installation: string): Promise<ContainerRow[]> {

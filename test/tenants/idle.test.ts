@@ -9,21 +9,13 @@ import { resolvePlans } from '../../plugins/tenants/plans.js'
 import { authHeaders, buildAuthApp, signUp } from '../helpers/auth.js'
 import { docker as dockerEngine, dockerImage, requireComponents } from '../helpers/components.js'
 import { docker } from '../helpers/docker.js'
+import { until } from '../helpers/wait.js'
 
 const STANDIN = 'openclaw-cloud/standin:latest'
 const IDLE_SECONDS = 2
 t.setTimeout(120_000)
 
 interface TenantView { id: string, desired: string, status: string, idleStoppedAt: string | null }
-
-async function until (what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 t.test('idleTenants: running instances past their plan\'s timeout; a zero timeout never', async (t) => {
   const plans = resolvePlans({ tenantImage: 'x', tenantPlans: { free: { idleTimeout: 60 }, enterprise: { idleTimeout: 0 } } })

@@ -6,24 +6,10 @@ import { tenants } from '../../plugins/tenants/index.js'
 import { authHeaders, buildAuthApp, signUp } from '../helpers/auth.js'
 import { docker as dockerComponent, dockerImage, requireComponents } from '../helpers/components.js'
 import { docker } from '../helpers/docker.js'
+import { until } from '../helpers/wait.js'
+import { removeTenantResources } from '../helpers/docker.js'
 
 const STANDIN = 'openclaw-cloud/standin:latest'
-
-async function cleanup (tenantId: string): Promise<void> {
-  const ids = await docker('ps', '-aq', '--filter', `label=openclaw.cloud/tenant=${tenantId}`)
-  if (ids !== '') await docker('rm', '-f', ...ids.split('\n')).catch(() => undefined)
-  await docker('network', 'rm', `openclaw-tenant-${tenantId}`).catch(() => undefined)
-  await docker('volume', 'rm', `openclaw-tenant-${tenantId}-state`).catch(() => undefined)
-}
-
-async function until (what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await new Promise((resolve) => setTimeout(resolve, 200))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 t.test('tenant lifecycle on the local Docker engine', async (t) => {
   if (!(await requireComponents(t, dockerComponent, dockerImage(STANDIN)))) return
@@ -38,7 +24,7 @@ t.test('tenant lifecycle on the local Docker engine', async (t) => {
   const created = await app.inject({ method: 'POST', url: '/api/tenants', headers: authHeaders(alice), payload: { plan: 'free' } })
   t.equal(created.statusCode, 202, created.body)
   const tenant = created.json<{ id: string, slug: string, url: string }>()
-  t.teardown(() => cleanup(tenant.id))
+  t.teardown(() => removeTenantResources(tenant.id))
   t.match(tenant.slug, /^tenant-[0-9a-z]{4}$/)
   t.equal(tenant.url, `http://${tenant.slug}.localhost:${new URL(app.config.publicUrl).port}`)
 

@@ -11,6 +11,7 @@ import { tenants } from '../../plugins/tenants/index.js'
 import { authHeaders, buildAuthApp, signUp } from '../helpers/auth.js'
 import { docker as dockerEngine, dockerImage, requireComponents } from '../helpers/components.js'
 import { docker } from '../helpers/docker.js'
+import { removeTenantResources } from '../helpers/docker.js'
 
 const VERSION = process.env.OPENCLAW_VERSION ?? '2026.9.6'
 const IMAGE = process.env.OPENCLAW_GATEWAY_IMAGE ?? `openclaw-cloud/openclaw:${VERSION}`
@@ -23,17 +24,6 @@ t.setTimeout(START_TIMEOUT_MS + 120_000)
 
 interface Readiness { ready?: boolean, failing?: string[], uptimeMs?: number, error?: { type: string } }
 
-/** Everything Docker holds for the tenant, by label: containers, then its network and volume. */
-async function cleanup (tenantId: string): Promise<void> {
-  const label = `label=openclaw.cloud/tenant=${tenantId}`
-  const containers = await docker('ps', '-aq', '--filter', label).catch(() => '')
-  if (containers !== '') await docker('rm', '-f', ...containers.split('\n')).catch(() => undefined)
-  const networks = await docker('network', 'ls', '-q', '--filter', label).catch(() => '')
-  if (networks !== '') await docker('network', 'rm', ...networks.split('\n')).catch(() => undefined)
-  const volumes = await docker('volume', 'ls', '-q', '--filter', label).catch(() => '')
-  if (volumes !== '') await docker('volume', 'rm', '-f', ...volumes.split('\n')).catch(() => undefined)
-}
-
 /** Runs a script with the image's own node inside the tenant container (there is no shell in it). */
 async function nodeIn (container: string, script: string): Promise<string> {
   return await docker('exec', container, 'node', '-e', script)
@@ -44,7 +34,7 @@ t.test('an instance of the real OpenClaw gateway', { timeout: START_TIMEOUT_MS +
   const plan = { memory: 2 * GIB, cpus: 2, pids: 512, image: IMAGE }
   const tenantIds: string[] = []
   // Registered before the app, so it runs after the app (and its reconciler) closed: nothing recreates behind it.
-  t.teardown(async () => { for (const id of tenantIds) await cleanup(id) })
+  t.teardown(async () => { for (const id of tenantIds) await removeTenantResources(id) })
   const app = await buildAuthApp(t, {
     installed: [scheduler, tenants],
     config: { tenantPlans: { basic: plan }, tenantStartTimeout: START_TIMEOUT_MS }

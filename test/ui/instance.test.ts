@@ -10,6 +10,7 @@ import { authHeaders, signUp } from '../helpers/auth.js'
 import { launchChromium, requireConsoleBuild, screenshot, startConsoleServer, watchConsole } from '../helpers/browser.js'
 import { chromium, docker as dockerEngine, dockerImage, requireComponents } from '../helpers/components.js'
 import { docker } from '../helpers/docker.js'
+import { removeTenantResources } from '../helpers/docker.js'
 
 const IMAGE = process.env.OPENCLAW_GATEWAY_IMAGE ?? 'openclaw-cloud/openclaw:2026.9.6'
 // The real gateway needs 20-50 s to answer /readyz on a 2-vCPU host (docs/openclaw-gateway.md), minutes
@@ -19,20 +20,11 @@ const GIB = 1024 ** 3
 
 t.setTimeout(START_TIMEOUT_MS + 180_000)
 
-/** Everything Docker holds for the tenant, by label. */
-async function cleanup (tenantId: string): Promise<void> {
-  const label = `label=openclaw.cloud/tenant=${tenantId}`
-  for (const [list, remove] of [[['ps', '-aq'], ['rm', '-f']], [['network', 'ls', '-q'], ['network', 'rm']], [['volume', 'ls', '-q'], ['volume', 'rm', '-f']]] as const) {
-    const ids = await docker(...list, '--filter', label).catch(() => '')
-    if (ids !== '') await docker(...remove, ...ids.split('\n')).catch(() => undefined)
-  }
-}
-
 t.test('create an instance of the real gateway and manage it in the console', async (t) => {
   if (!(await requireComponents(t, chromium, dockerEngine, dockerImage(IMAGE))) || !(await requireConsoleBuild(t))) return
   const tenantIds: string[] = []
   // Registered before the server, so it runs after the server (and its reconciler) closed.
-  t.teardown(async () => { for (const id of tenantIds) await cleanup(id) })
+  t.teardown(async () => { for (const id of tenantIds) await removeTenantResources(id) })
   const { app, url } = await startConsoleServer(t, {
     installed: [scheduler, tenants],
     config: { tenantPlans: { basic: { memory: 2 * GIB, cpus: 2, pids: 512, image: IMAGE } }, tenantStartTimeout: START_TIMEOUT_MS, reconcileInterval: 2000 }
