@@ -35,6 +35,7 @@ export async function startServerProcess (t: TestContext, options: ServerProcess
     OPENCLAW_CLOUD_DATA_DIR: dataDir,
     HOST: '127.0.0.1',
     PORT: String(port),
+    PUBLIC_URL: url,
     LOG_LEVEL: 'warn',
     OPENCLAW_CLOUD_PLUGINS: (options.plugins ?? ['oauth', 'scheduler', 'tenants']).join(','),
     ...options.env
@@ -67,9 +68,14 @@ export async function registerUser (baseUrl: string, email: string): Promise<Api
   const password = `pw-${Math.random().toString(36).slice(2)}-${Date.now()}`
   const registered = await fetch(`${baseUrl}/api/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })
   if (registered.status !== 202) throw new Error(`register ${email}: ${registered.status} ${await registered.text()}`)
+  return { email, password, accessToken: await signIn(baseUrl, email, password) }
+}
+
+/** Signs in with the password grant; answers the access token (it carries the roles held now). */
+export async function signIn (baseUrl: string, email: string, password: string): Promise<string> {
   const token = await fetch(`${baseUrl}/api/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'password', email, password }) })
   if (!token.ok) throw new Error(`token for ${email}: ${token.status} ${await token.text()}`)
-  return { email, password, accessToken: (await token.json() as { access_token: string }).access_token }
+  return (await token.json() as { access_token: string }).access_token
 }
 
 /** A JSON API call with a Bearer token; returns the status and the parsed body. */
