@@ -58,9 +58,10 @@ export function createIdleStopper ({ orm, plans, reconciler, log }: IdleStopperO
         id: tenant.id, plan: tenant.plan, desired: tenant.desired, status: tenant.status,
         lastActivity: (tenant.lastActivityAt ?? tenant.createdAt).getTime()
       })), plans, now)
+      const seenActivity = new Map(running.map((tenant) => [tenant.id, tenant.lastActivityAt ?? null]))
       for (const id of idle) {
-        // Only if nothing changed it meanwhile (a user stop, a delete, a report just now).
-        const stopped = await orm.em.fork().nativeUpdate(Tenant, { id, desired: 'running' }, { desired: 'stopped', idleStoppedAt: new Date(now) })
+        // Only if nothing changed it meanwhile (a user stop, a delete, a wake, a report just now).
+        const stopped = await orm.em.fork().nativeUpdate(Tenant, { id, desired: 'running', lastActivityAt: seenActivity.get(id) ?? null }, { desired: 'stopped', idleStoppedAt: new Date(now) })
         if (stopped === 0) continue
         log.info({ tenant: id }, 'stopping an idle instance')
         void reconciler.reconcile(id)

@@ -48,7 +48,14 @@ const tenantsPlugin = fp(async function tenants (app) {
   let idleCheck: Promise<unknown> = Promise.resolve()
   app.addHook('onReady', async () => {
     reconciler.start()
-    idleTimer = setInterval(() => { idleCheck = idle.check().catch((err: unknown) => { log.error({ err }, 'idle check failed') }) }, config.reconcileInterval)
+    let checking = false
+    idleTimer = setInterval(() => {
+      if (checking) return // a slow check is still running; never two at once
+      checking = true
+      idleCheck = idle.check()
+        .catch((err: unknown) => { log.error({ err }, 'idle check failed') })
+        .finally(() => { checking = false })
+    }, config.reconcileInterval)
     idleTimer.unref()
   })
   app.addHook('onClose', async () => {

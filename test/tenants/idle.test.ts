@@ -8,7 +8,7 @@ import { tenants } from '../../plugins/tenants/index.js'
 import { resolvePlans } from '../../plugins/tenants/plans.js'
 import { authHeaders, buildAuthApp, signUp } from '../helpers/auth.js'
 import { docker as dockerEngine, dockerImage, requireComponents } from '../helpers/components.js'
-import { docker } from '../helpers/docker.js'
+import { docker, removeTenantResources } from '../helpers/docker.js'
 import { until } from '../helpers/wait.js'
 
 const STANDIN = 'openclaw-cloud/standin:latest'
@@ -32,14 +32,7 @@ t.test('idleTenants: running instances past their plan\'s timeout; a zero timeou
 t.test('idle instances are stopped; reported activity keeps one up; wake starts it again', async (t) => {
   if (!(await requireComponents(t, dockerEngine, dockerImage(STANDIN)))) return
   const ids: string[] = []
-  t.teardown(async () => {
-    for (const id of ids) {
-      const containers = await docker('ps', '-aq', '--filter', `label=openclaw.cloud/tenant=${id}`).catch(() => '')
-      if (containers !== '') await docker('rm', '-f', ...containers.split('\n')).catch(() => undefined)
-      await docker('network', 'rm', `openclaw-tenant-${id}`).catch(() => undefined)
-      await docker('volume', 'rm', '-f', `openclaw-tenant-${id}-state`).catch(() => undefined)
-    }
-  })
+  t.teardown(async () => { for (const id of ids) await removeTenantResources(id) })
   const app = await buildAuthApp(t, {
     installed: [scheduler, tenants],
     config: { tenantImage: STANDIN, tenantPlans: { free: { memory: 128 * 1024 ** 2, cpus: 0.1, maxInstances: 2, idleTimeout: IDLE_SECONDS } }, reconcileInterval: 500 }
