@@ -42,14 +42,15 @@ t.test('worker-agent and add-worker.sh register Docker hosts with a real server'
     t.ok(first.stats!.cpuLoad >= 0, 'CPU load reported')
 
     // Live: a container started now shows up in a later heartbeat.
-    const extra = await docker('run', '-d', '--label', 'openclaw.cloud/test=true', 'openclaw-cloud/standin:latest').catch(() => '')
-    if (extra !== '') t.teardown(() => docker('rm', '-f', extra).catch(() => undefined))
+    const extra = await docker('run', '-d', '--label', 'openclaw.cloud/test=true', 'openclaw-cloud/standin:latest')
+    const startedAt = Date.now() // `docker run -d` returns once the container runs
+    t.teardown(() => docker('rm', '-f', extra).catch(() => undefined))
     const later = await until('a later heartbeat', async () => { const worker = await workerNamed('agent-host'); return worker !== undefined && worker.stats!.at !== first.stats!.at && worker })
     t.ok(Date.parse(later.lastHeartbeatAt!) > Date.parse(first.lastHeartbeatAt!), 'heartbeats keep coming')
-    if (extra !== '') {
-      const counted = await until('the new container counted', async () => { const worker = await workerNamed('agent-host'); return worker !== undefined && worker.stats!.containersRunning >= first.stats!.containersRunning + 1 && worker })
-      t.ok(counted.stats!.containers >= first.stats!.containers + 1, 'running and total containers are live')
-    }
+    // Other test files share this engine and start and remove containers meanwhile, so exact counts
+    // cannot be compared; a heartbeat taken while ours runs must count it.
+    const counted = await until('a heartbeat after our container started', async () => { const worker = await workerNamed('agent-host'); return worker !== undefined && Date.parse(worker.stats!.at) > startedAt + 1000 && worker })
+    t.ok(counted.stats!.containersRunning >= 1 && counted.stats!.containers >= counted.stats!.containersRunning, `live counts: ${counted.stats!.containersRunning} running of ${counted.stats!.containers}`)
     t.match(agent.output(), /registered as worker agent-host \(active\); heartbeat every 1 s/)
 
     agent.child.kill('SIGTERM')
