@@ -92,6 +92,8 @@ t.test('owners release and transfer boxes; a box-signed factory reset unclaims i
   const [alice, bob, carol] = [await signUp(app), await signUp(app), await signUp(app)]
   const listener = await configListener(app, box)
   t.teardown(() => closeClient(listener.client))
+  // Presence is recorded a moment after CONNECT; a released box reports it.
+  await waitFor('the box recorded online', async () => { const device = await app.devices.find(box.id); return device !== null && app.devices.isOnline(device) })
   t.equal((await claim(app, alice, box.id, box.code)).statusCode, 200)
 
   const post = (who: SignedInUser, url: string, payload?: object) => app.inject({ method: 'POST', url, headers: authHeaders(who, 'bearer'), ...(payload === undefined ? {} : { payload }) })
