@@ -15,6 +15,7 @@ import { createCommandHandler } from './cloud/commands.js'
 import { createCloudLink, type CloudLink } from './cloud/link.js'
 import { createTelemetrySampler } from './cloud/telemetry.js'
 import { createTokenSource } from './cloud/token.js'
+import { createTunnelClient, type TunnelClient } from './tunnel/client.js'
 import { realDrivers, simulatedDrivers } from './drivers/index.js'
 import { WifiJoinError, type AccessPoint, type ButtonPress, type Drivers, type WifiNetwork } from './drivers/types.js'
 import { createGatewaySupervisor, type GatewaySupervisor } from './gateway/supervisor.js'
@@ -38,6 +39,7 @@ export interface Box {
   readonly drivers: Drivers
   readonly gateway: GatewaySupervisor | undefined
   readonly cloud: CloudLink | undefined
+  readonly tunnel: TunnelClient | undefined
   dispatch: (event: BoxEvent) => Promise<void>
   press: (press: ButtonPress) => void
   whenState: (state: BoxState, timeoutMs?: number) => Promise<BoxSnapshot>
@@ -127,6 +129,7 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
 
   // ── cloud ──
   let cloud: CloudLink | undefined
+  let tunnel: TunnelClient | undefined
   async function applyConfig (config: DesiredConfig): Promise<boolean> {
     if (snapshot.config !== undefined && config.version <= snapshot.config.version) return false
     const before = JSON.stringify(snapshot.config?.gateway?.settings ?? {})
@@ -141,6 +144,10 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
   if (creds !== undefined) {
     const tokens = createTokenSource({ deviceId: creds.deviceId, privateKey: importPrivateKeyPem(creds.privateKey), audience: creds.serverUrl })
     const sampler = createTelemetrySampler({ dataDir: options.dataDir })
+    // Without a gateway there is nothing to reach, so no tunnel either.
+    if (options.gateway !== undefined) {
+      tunnel = createTunnelClient({ serverUrl: creds.serverUrl, tokens, gatewayPort: options.gateway.port, log: log.child({ component: 'tunnel' }) })
+    }
     cloud = createCloudLink({
       deviceId: creds.deviceId,
       mqttUrl: creds.mqttUrl,
@@ -178,6 +185,8 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
     else await cloud?.stop()
     if (wanted.gateway) gateway?.start()
     else await gateway?.stop()
+    if (wanted.tunnel) tunnel?.start()
+    else await tunnel?.stop()
     // A boot re-enters the loaded state, so work cut short by a power cut (a reset) is resumed.
     if (previous.state !== snapshot.state || event.type === 'boot') enterState()
     redraw()
@@ -294,6 +303,7 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
     drivers,
     gateway,
     cloud,
+    tunnel,
     dispatch,
     press,
     whenState (state, timeoutMs = 10_000) {
@@ -314,6 +324,7 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
       stopping = true
       epoch++
       for (const timer of stateTimers) clearTimeout(timer)
+      await tunnel?.stop()
       await cloud?.stop()
       await gateway?.stop()
       await dns?.close()

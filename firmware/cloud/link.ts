@@ -7,6 +7,7 @@ import type { Logger } from 'pino'
 import { Command, type CommandResult, DesiredConfig, MAX_PAYLOAD_BYTES, Telemetry, type DeviceState } from '../../protocol/payloads.js'
 import { commandResultTopic, commandsTopic, configTopic, stateTopic, telemetryTopic } from '../../protocol/topics.js'
 import { check, parseJsonPayload } from '../../protocol/validate.js'
+import { jitteredDelay, type Backoff } from './backoff.js'
 import type { TokenSource } from './token.js'
 
 /** What a command handler decides; `after` runs once the result is on its way (reboot, reset). */
@@ -27,7 +28,7 @@ export interface CloudLinkOptions {
   sampleTelemetry: () => Promise<Telemetry>
   onConfig: (config: DesiredConfig) => void
   onCommand: (command: Command) => Promise<CommandOutcome>
-  backoff?: { initialMs: number, maxMs: number }
+  backoff?: Backoff
 }
 
 export interface CloudLink {
@@ -104,9 +105,7 @@ export function createCloudLink (options: CloudLinkOptions): CloudLink {
 
   function scheduleReconnect (): void {
     if (stopped || retry !== undefined) return
-    // Full jitter: a fleet that lost the cloud together does not come back in one wave.
-    const ceiling = Math.min(backoff.maxMs, backoff.initialMs * 2 ** attempt)
-    const delay = Math.max(100, Math.round(Math.random() * ceiling))
+    const delay = jitteredDelay(backoff, attempt)
     attempt++
     retry = setTimeout(() => { retry = undefined; void connect() }, delay)
   }

@@ -9,6 +9,8 @@ export interface WantedServices {
   cloud: boolean
   /** The OpenClaw gateway: runs whenever the box is claimed, with or without the cloud. */
   gateway: boolean
+  /** The tunnel that makes the gateway reachable at the box's URL: only while claimed and online. */
+  tunnel: boolean
 }
 
 export function servicesFor (snapshot: BoxSnapshot): WantedServices {
@@ -16,6 +18,7 @@ export function servicesFor (snapshot: BoxSnapshot): WantedServices {
   return {
     accessPoint: state === 'setup',
     cloud: state === 'online-unclaimed' || state === 'claimed' || state === 'offline',
-    gateway: snapshot.claim.claimed && state !== 'factory-reset' && state !== 'no-credentials'
+    gateway: snapshot.claim.claimed && state !== 'factory-reset' && state !== 'no-credentials',
+    tunnel: state === 'claimed'
   }
 }

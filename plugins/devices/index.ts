@@ -2,6 +2,7 @@
 // presence, telemetry, commands and ownership (claims), and their HTTP API: factory, owner, admin
 // and the box's own device-JWT routes (routes/).
 import fp from 'fastify-plugin'
+import { EventEmitter } from 'node:events'
 import { readFile } from 'node:fs/promises'
 import type { ServerPlugin } from '../../server/plugins.js'
 import { StartupError } from '../../server/startup-error.js'
@@ -58,10 +59,16 @@ const devicesPlugin = fp(async function devices (app) {
     }
   })
 
+  // Ownership changes and revocations, for what follows a box elsewhere (the router's box routes and tunnels).
+  const changes = new EventEmitter().setMaxListeners(0)
   const claims = createClaims({
     orm,
     log,
-    publishConfig: (id, desired) => publish(configTopic(id), JSON.stringify(desired), true),
+    // Every ownership change publishes the box's desired config: the one place that sees them all.
+    publishConfig: async (id, desired) => {
+      changes.emit('change', id)
+      await publish(configTopic(id), JSON.stringify(desired), true)
+    },
     maxFailures: config.claimMaxFailures,
     lockoutWindowMs: config.claimLockoutWindow
   })
@@ -86,6 +93,11 @@ const devicesPlugin = fp(async function devices (app) {
     find: async (deviceId) => await orm.em.fork().findOne(Device, { id: deviceId }),
     get: (deviceId) => getDevice(orm.em.fork(), deviceId),
     listOwnedBy: (userId) => orm.em.fork().find(Device, { ownerId: userId }, { orderBy: { claimedAt: 'asc', id: 'asc' } }),
+    listClaimed: () => orm.em.fork().find(Device, { ownerId: { $ne: null } }, { fields: ['id', 'ownerId', 'state'] }),
+    onChange (listener) {
+      changes.on('change', listener)
+      return () => { changes.off('change', listener) }
+    },
     search: (query) => searchDevices(orm.em.fork(), query),
     isOnline,
     claims,
@@ -94,8 +106,12 @@ const devicesPlugin = fp(async function devices (app) {
     async revoke (deviceId) {
       await revokeDevice(orm.em.fork(), deviceId)
       broker?.disconnect(deviceId)
+      changes.emit('change', deviceId)
     },
-    restore: (deviceId) => restoreDevice(orm.em.fork(), deviceId),
+    async restore (deviceId) {
+      await restoreDevice(orm.em.fork(), deviceId)
+      changes.emit('change', deviceId)
+    },
     commands,
     telemetry: {
       latest: telemetry.latest,

@@ -19,13 +19,17 @@ export interface DevicesApi {
   /** Rejects with DEVICE_NOT_FOUND. */
   get: (deviceId: string) => Promise<Device>
   listOwnedBy: (userId: string) => Promise<Device[]>
+  /** Every box with an owner (revoked ones included): id, owner and lifecycle state only. */
+  listClaimed: () => Promise<Array<Pick<Device, 'id' | 'ownerId' | 'state'>>>
+  /** Calls `listener` after a box's owner changes or it is revoked or restored; returns the unsubscribe function. */
+  onChange: (listener: (deviceId: string) => void) => () => void
   search: (query: DeviceSearch) => Promise<{ devices: Device[], total: number }>
   /** Connected now, to this process (at once) or to any node (through the registry). */
   isOnline: (device: Pick<Device, 'id' | 'connected'>) => boolean
   claims: Claims
   registerBatch: (input: BatchRegistration, em?: EntityManager) => Promise<RegistrationOutcome>
   getBatch: (batchId: string) => Promise<BatchSummary>
-  /** Refuses the box from now on and ends its MQTT session. */
+  /** Refuses the box from now on and ends its MQTT session (and, through onChange, its tunnel). */
   revoke: (deviceId: string) => Promise<void>
   restore: (deviceId: string) => Promise<void>
   commands: Commands

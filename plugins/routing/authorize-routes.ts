@@ -9,7 +9,6 @@ import { ErrorBody } from '../../server/errors.js'
 import { AUTHORIZE_PATH, CALLBACK_PATH, PKCE_CHALLENGE, type LocalAuthorizer } from './authorizer.js'
 import { InvalidAuthorizationRequest } from './errors.js'
 import type { SlugOfHost } from './hosts.js'
-import type { RouteTable } from './route-table.js'
 
 const AuthorizeQuery = Type.Object({
   response_type: Type.Literal('code'),
@@ -22,11 +21,12 @@ const AuthorizeQuery = Type.Object({
 
 export interface AuthorizeRoutesOptions {
   authorizer: LocalAuthorizer
-  table: RouteTable
+  /** The owner of the instance or box at a slug. */
+  ownerOf: (slug: string) => string | undefined
   slugOf: SlugOfHost
 }
 
-export const authorizeRoutes = ({ authorizer, table, slugOf }: AuthorizeRoutesOptions): FastifyPluginAsyncTypebox => async (app) => {
+export const authorizeRoutes = ({ authorizer, ownerOf, slugOf }: AuthorizeRoutesOptions): FastifyPluginAsyncTypebox => async (app) => {
   const { config } = app
   app.get(AUTHORIZE_PATH, {
     schema: {
@@ -51,7 +51,7 @@ export const authorizeRoutes = ({ authorizer, table, slugOf }: AuthorizeRoutesOp
     }
     const back = new URL(query.redirect_uri)
     back.searchParams.set('state', query.state)
-    if (table.get(slug)?.ownerId === user.id) {
+    if (ownerOf(slug) === user.id) {
       back.searchParams.set('code', authorizer.issueCode({ clientId: query.client_id, redirectUri: query.redirect_uri, state: query.state, codeChallenge: query.code_challenge }, { userId: user.id }))
     } else {
       back.searchParams.set('error', 'access_denied')

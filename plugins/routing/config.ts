@@ -1,5 +1,6 @@
 // Settings of the routing plugin (the router in front of every instance), part of the server's one config schema.
 import Type from 'typebox'
+import { TUNNEL_PING_INTERVAL_MS } from '../../protocol/tunnel.js'
 import { key } from '../../server/config-key.js'
 
 export const routingConfig = {
@@ -14,5 +15,11 @@ export const routingConfig = {
   }),
   routingSignInPath: key(Type.String({ pattern: '^/[^/\\\\]', default: '/sign-in' }), {
     env: 'ROUTING_SIGN_IN_PATH', allowed: 'a path on the console, e.g. /sign-in', description: 'Console page where a signed-out visitor of an instance signs in; it gets `?returnTo=<URL>` and must send the browser there afterwards.'
+  }),
+  tunnelBandwidth: key(Type.Integer({ minimum: 0, maximum: 10 * 1024 ** 3, default: 16 * 1024 ** 2 }), {
+    env: 'TUNNEL_BANDWIDTH', description: 'Bytes per second one box\'s tunnel may carry, both directions together (a one-second burst is allowed); 0 for no limit. Over it, the box\'s streams slow down through HTTP/2 flow control.'
+  }),
+  tunnelPingInterval: key(Type.Integer({ minimum: 1000, maximum: TUNNEL_PING_INTERVAL_MS, default: TUNNEL_PING_INTERVAL_MS }), {
+    env: 'TUNNEL_PING_INTERVAL', description: 'Milliseconds between the server\'s pings on each box tunnel; a tunnel that has not answered by the next ping is closed and its box shown offline. At most the protocol\'s interval, which boxes count on to notice a dead tunnel.'
   })
 }

@@ -1,18 +1,22 @@
 // The routing plugin: the router in front of every instance. Requests for `<slug>.<APPS_DOMAIN>` are
 // taken off the HTTP server before Fastify sees them, checked (single sign-on, owner only) and
-// proxied to the instance's container; everything else is the console and API.
+// proxied to the instance's container or, for a claimed box, through its tunnel (`GET /tunnel`);
+// everything else is the console and API. Boxes need the devices plugin; without it there are none.
 import fp from 'fastify-plugin'
 import type { Duplex } from 'node:stream'
 import type { ServerPlugin } from '../../server/plugins.js'
 import { createActivity, type InstanceActivity } from './activity.js'
 import { authorizeRoutes } from './authorize-routes.js'
 import { createLocalAuthorizer } from './authorizer.js'
+import { createBoxRoutes, type BoxRoutes } from './box-routes.js'
 import { installFrontDoor } from './front-door.js'
 import { createHostCookies } from './host-session.js'
 import { slugMatcher } from './hosts.js'
 import { createProxyEngine } from './proxy.js'
 import { createRouteTable, type RouteTable } from './route-table.js'
-import { createTenantHost } from './tenant-host.js'
+import { createTenantHost, type BoxAccess } from './tenant-host.js'
+import { createTunnels, type TunnelStats, type Tunnels } from './tunnels.js'
+import '../devices/types.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -20,6 +24,8 @@ declare module 'fastify' {
       table: RouteTable
       /** Last request and open WebSockets of an instance, for idle stop. */
       activity: (tenantId: string) => InstanceActivity | undefined
+      /** Box tunnels on this server node; undefined while the devices plugin is off. */
+      readonly tunnels: TunnelStats | undefined
     }
   }
 }
@@ -40,7 +46,11 @@ const routingPlugin = fp(async function routing (app) {
   const engine = createProxyEngine({ upstreamTimeoutMs: config.routingUpstreamTimeout })
   const activity = createActivity(app.tenants.reportActivity)
   const openSockets = new Set<Duplex>()
-  const tenantHost = createTenantHost({ config, slugOf, table, cookies, authorizer, engine, oauth: app.oauth, tenants: app.tenants, activity, log })
+  // Made once every plugin is loaded (onReady), when the devices plugin's decoration is there if enabled.
+  let boxRoutes: BoxRoutes | undefined
+  let tunnels: Tunnels | undefined
+  const boxes: BoxAccess = { route: (slug) => boxRoutes?.get(slug), tunnel: (deviceId) => tunnels?.get(deviceId) }
+  const tenantHost = createTenantHost({ config, slugOf, table, cookies, authorizer, engine, oauth: app.oauth, tenants: app.tenants, activity, boxes, log })
 
   installFrontDoor(app.server, {
     claims: tenantHost.claims,
@@ -51,17 +61,26 @@ const routingPlugin = fp(async function routing (app) {
       tenantHost.upgrade(request, socket, head)
     }
   })
-  app.decorate('instanceRouter', { table, activity: activity.of })
-  await app.register(authorizeRoutes({ authorizer, table, slugOf }))
+  app.decorate('instanceRouter', { table, activity: activity.of, get tunnels () { return tunnels?.stats } })
+  await app.register(authorizeRoutes({ authorizer, ownerOf: (slug) => (boxes.route(slug) ?? table.get(slug))?.ownerId, slugOf }))
 
   let activityHeartbeat: NodeJS.Timeout | undefined
   app.addHook('onReady', async () => {
+    if (app.hasDecorator('devices')) {
+      boxRoutes = createBoxRoutes({ devices: app.devices, orm: app.orm, log, reloadIntervalMs: RELOAD_INTERVAL_MS })
+      tunnels = createTunnels({ devices: app.devices, bandwidth: config.tunnelBandwidth, pingIntervalMs: config.tunnelPingInterval, log })
+      // Before the server listens, so the front door puts it behind its dispatcher with the others.
+      app.server.on('upgrade', tunnels.upgrade)
+      await boxRoutes.reload()
+    }
     await table.reload()
     activityHeartbeat = setInterval(activity.heartbeat, ACTIVITY_HEARTBEAT_MS).unref()
   })
   app.addHook('onClose', async () => {
     clearInterval(activityHeartbeat)
     table.close()
+    boxRoutes?.close()
+    tunnels?.close()
     // Proxied WebSockets left the HTTP server's bookkeeping at the upgrade: close them here.
     for (const socket of openSockets) socket.destroy()
     engine.close()

@@ -1,12 +1,12 @@
 // The pages the router itself shows on an instance host (never the instance's own content): sign-in
-// refused, instance starting (live progress), failed, deleted, missing, and upstream errors. English
+// refused, instance starting (live progress), failed, deleted, missing, box offline, and upstream errors. English
 // or Simplified Chinese by Accept-Language; no internals (addresses, error codes of the upstream).
 import { randomBytes } from 'node:crypto'
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http'
 import { errorBody } from '../../server/errors.js'
 
 export type Language = 'en' | 'zh'
-export type PageKind = 'forbidden' | 'not-found' | 'deleted' | 'starting' | 'failed' | 'bad-gateway' | 'gateway-timeout' | 'too-large' | 'unauthenticated' | 'sign-in-expired'
+export type PageKind = 'forbidden' | 'not-found' | 'deleted' | 'starting' | 'failed' | 'bad-gateway' | 'gateway-timeout' | 'too-large' | 'unauthenticated' | 'sign-in-expired' | 'box-offline'
 
 interface PageText { title: string, body: string }
 
@@ -22,6 +22,7 @@ const TEXT: Record<Language, Record<PageKind, PageText> & { console: string, ste
     'too-large': { title: 'Upload too large', body: 'This request is larger than the server accepts for an instance.' },
     unauthenticated: { title: 'Sign-in needed', body: 'Sign in to use this instance.' },
     'sign-in-expired': { title: 'Sign-in did not complete', body: 'The sign-in took too long or was started in another tab. Try again.' },
+    'box-offline': { title: 'Your box is offline', body: 'Your OpenClaw Box is not connected to the cloud right now. Check that it is powered on and online; this address works again as soon as it reconnects.' },
     console: 'Open the console',
     steps: { scheduled: 'Placed on a server', 'image-ready': 'Image ready', 'container-created': 'Container created', starting: 'Starting', healthy: 'Answering', routable: 'Ready', stopped: 'Stopped', failed: 'Failed', deleted: 'Deleted' }
   },
@@ -36,17 +37,18 @@ const TEXT: Record<Language, Record<PageKind, PageText> & { console: string, ste
     'too-large': { title: '上传内容过大', body: '此请求超过了服务器允许发送到实例的大小。' },
     unauthenticated: { title: '需要登录', body: '请登录后使用此实例。' },
     'sign-in-expired': { title: '登录未完成', body: '登录耗时过长或在其他标签页中开始。请重试。' },
+    'box-offline': { title: '您的盒子已离线', body: '您的 OpenClaw Box 目前没有连接到云端。请检查它是否已通电并联网；重新连接后即可再次通过此地址访问。' },
     console: '打开控制台',
     steps: { scheduled: '已分配服务器', 'image-ready': '镜像就绪', 'container-created': '容器已创建', starting: '正在启动', healthy: '已响应', routable: '就绪', stopped: '已停止', failed: '失败', deleted: '已删除' }
   }
 }
 
 const STATUS: Record<PageKind, number> = {
-  forbidden: 403, 'not-found': 404, deleted: 410, starting: 503, failed: 503, 'bad-gateway': 502, 'gateway-timeout': 504, 'too-large': 413, unauthenticated: 401, 'sign-in-expired': 400
+  forbidden: 403, 'not-found': 404, deleted: 410, starting: 503, failed: 503, 'bad-gateway': 502, 'gateway-timeout': 504, 'too-large': 413, unauthenticated: 401, 'sign-in-expired': 400, 'box-offline': 502
 }
 const CODE: Record<PageKind, string> = {
   forbidden: 'NOT_INSTANCE_OWNER', 'not-found': 'INSTANCE_NOT_FOUND', deleted: 'INSTANCE_DELETED', starting: 'INSTANCE_STARTING', failed: 'INSTANCE_FAILED',
-  'bad-gateway': 'INSTANCE_UNREACHABLE', 'gateway-timeout': 'INSTANCE_TIMEOUT', 'too-large': 'BODY_TOO_LARGE', unauthenticated: 'UNAUTHENTICATED', 'sign-in-expired': 'SIGN_IN_EXPIRED'
+  'bad-gateway': 'INSTANCE_UNREACHABLE', 'gateway-timeout': 'INSTANCE_TIMEOUT', 'too-large': 'BODY_TOO_LARGE', unauthenticated: 'UNAUTHENTICATED', 'sign-in-expired': 'SIGN_IN_EXPIRED', 'box-offline': 'BOX_OFFLINE'
 }
 
 /** The preferred of our languages by RFC 9110 §12.5.4 quality values; English when nothing matches. */

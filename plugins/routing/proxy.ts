@@ -8,9 +8,12 @@ import { stripResponseHopByHop } from './forwarded-headers.js'
 
 export type UpstreamFailure = 'unreachable' | 'timeout' | 'client-gone'
 
+/** Where a request goes: a URL, reached by the shared keep-alive agent unless another is given (a box's tunnel). */
+export interface Upstream { target: string, agent?: Agent }
+
 export interface ProxyEngine {
-  web: (req: IncomingMessage, res: ServerResponse, target: string, onFailure: (failure: UpstreamFailure, err: Error) => void) => void
-  ws: (req: IncomingMessage, socket: Duplex, head: Buffer, target: string, onFailure: (failure: UpstreamFailure, err: Error) => void) => void
+  web: (req: IncomingMessage, res: ServerResponse, upstream: Upstream, onFailure: (failure: UpstreamFailure, err: Error) => void) => void
+  ws: (req: IncomingMessage, socket: Duplex, head: Buffer, upstream: Upstream, onFailure: (failure: UpstreamFailure, err: Error) => void) => void
   close: () => void
 }
 
@@ -29,11 +32,11 @@ export function createProxyEngine ({ upstreamTimeoutMs }: { upstreamTimeoutMs: n
     timedOut.has(req) ? 'timeout' : req.socket.destroyed && (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? 'client-gone' : 'unreachable'
 
   return {
-    web (req, res, target, onFailure) {
-      proxy.web(req, res, { target }, (err) => { onFailure(classify(req, err), err) })
+    web (req, res, { target, agent: via = agent }, onFailure) {
+      proxy.web(req, res, { target, agent: via }, (err) => { onFailure(classify(req, err), err) })
     },
-    ws (req, socket, head, target, onFailure) {
-      proxy.ws(req, socket, head, { target, proxyTimeout: 0 }, (err) => { onFailure(classify(req, err), err) })
+    ws (req, socket, head, { target, agent: via = agent }, onFailure) {
+      proxy.ws(req, socket, head, { target, agent: via, proxyTimeout: 0 }, (err) => { onFailure(classify(req, err), err) })
     },
     close () {
       proxy.close()

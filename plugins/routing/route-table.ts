@@ -7,6 +7,7 @@ import { Tenant, type DesiredState, type ObservedStatus } from '../tenants/entit
 import type { TenantEvents } from '../tenants/events.js'
 
 export interface Route {
+  kind: 'container'
   tenantId: string
   slug: string
   ownerId: string
@@ -32,6 +33,7 @@ const FIELDS = ['id', 'slug', 'ownerId', 'ownerEmail', 'desired', 'status', 'ups
 
 function toRoute (tenant: Pick<Tenant, typeof FIELDS[number]>): Route {
   return {
+    kind: 'container',
     tenantId: tenant.id,
     slug: tenant.slug,
     ownerId: tenant.ownerId,

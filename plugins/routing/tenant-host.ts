@@ -1,5 +1,6 @@
 // Everything that happens on an instance host: single sign-on (redirect, callback), the owner
-// check, lifecycle pages (waking a stopped instance, live progress), and the proxy itself.
+// check, lifecycle pages (waking a stopped instance, live progress), and the proxy itself. A box's
+// host is the same, except that its upstream is its tunnel (or the box-offline page).
 import { parseCookie } from 'cookie'
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -11,19 +12,27 @@ import type { OAuthServices } from '../oauth/services.js'
 import { FINAL, type ProgressEvent, type TenantEvents } from '../tenants/events.js'
 import type { TenantService } from '../tenants/service.js'
 import type { Activity } from './activity.js'
+import type { BoxRoute } from './box-routes.js'
 import { CALLBACK_PATH, newPkceVerifier, pkceChallenge, type InstanceAuthorizer } from './authorizer.js'
 import { clientAddress } from './client-address.js'
 import { rewriteRequestHeaders } from './forwarded-headers.js'
 import type { HostCookies } from './host-session.js'
 import { identify, type Identity } from './identify.js'
 import { sendPage, wantsHtml, type PageKind } from './pages.js'
-import type { ProxyEngine } from './proxy.js'
+import type { ProxyEngine, Upstream } from './proxy.js'
 import type { Route, RouteTable } from './route-table.js'
 import type { SlugOfHost } from './hosts.js'
+import type { BoxTunnel } from './tunnels.js'
 
 export const PROGRESS_PATH = '/_openclaw/progress'
 const SIGN_IN_TTL_SECONDS = 600
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** Claimed boxes and their tunnels (nothing while the devices plugin is off). */
+export interface BoxAccess {
+  route: (slug: string) => BoxRoute | undefined
+  tunnel: (deviceId: string) => BoxTunnel | undefined
+}
 
 export interface TenantHostOptions {
   config: Config
@@ -35,6 +44,7 @@ export interface TenantHostOptions {
   oauth: OAuthServices
   tenants: { service: TenantService, events: TenantEvents }
   activity: Activity
+  boxes: BoxAccess
   log: FastifyBaseLogger
 }
 
@@ -46,7 +56,7 @@ export function safeReturnPath (url: string | undefined): string {
 }
 
 export function createTenantHost (options: TenantHostOptions) {
-  const { config, slugOf, table, cookies, authorizer, engine, oauth, tenants, activity, log } = options
+  const { config, slugOf, table, cookies, authorizer, engine, oauth, tenants, activity, boxes, log } = options
   const consoleUrl = `${config.publicUrl}/`
   const proto = config.publicUrl.startsWith('https:') ? 'https' : 'http'
   const waking = new Map<string, number>()
@@ -102,17 +112,21 @@ export function createTenantHost (options: TenantHostOptions) {
   }
 
   /** Where a request for this instance goes now: upstream, or the page that says why not. */
-  function lifecycle (route: Route): { upstream: string } | { page: PageKind } {
+  function lifecycle (route: Route | BoxRoute): { upstream: Upstream } | { page: PageKind } {
+    if (route.kind === 'box') {
+      const tunnel = route.revoked ? undefined : boxes.tunnel(route.deviceId)
+      return tunnel === undefined ? { page: 'box-offline' } : { upstream: tunnel }
+    }
     if (route.desired === 'deleted') return { page: 'deleted' }
-    if (route.upstream !== null) return { upstream: route.upstream }
+    if (route.upstream !== null) return { upstream: { target: route.upstream } }
     if (route.desired === 'stopped' || route.status === 'stopped') { wake(route); return { page: 'starting' } }
     if (route.status === 'failed') return { page: 'failed' }
     return { page: 'starting' }
   }
 
   /** The owner check shared by HTTP and upgrades; a cookie-authenticated change must come from the instance's own origin. */
-  function admit (req: IncomingMessage, who: Identity & { userId: string }, slug: string, upgrade: boolean): { route: Route } | { page: PageKind } {
-    const route = table.get(slug)
+  function admit (req: IncomingMessage, who: Identity & { userId: string }, slug: string, upgrade: boolean): { route: Route | BoxRoute } | { page: PageKind } {
+    const route = boxes.route(slug) ?? table.get(slug)
     if (route === undefined) return { page: 'not-found' }
     if (route.ownerId !== who.userId) return { page: 'forbidden' }
     const origin = req.headers.origin
@@ -121,7 +135,7 @@ export function createTenantHost (options: TenantHostOptions) {
     return { route }
   }
 
-  function forwardHeaders (req: IncomingMessage, route: Route, who: Identity, upgrade: boolean): void {
+  function forwardHeaders (req: IncomingMessage, route: Route | BoxRoute, who: Identity, upgrade: boolean): void {
     rewriteRequestHeaders(req.headers, {
       user: route.ownerEmail,
       clientAddress: clientAddress(req.socket.remoteAddress),
@@ -167,8 +181,10 @@ export function createTenantHost (options: TenantHostOptions) {
     const admitted = admit(req, who, slug, false)
     if ('page' in admitted) { page(req, res, admitted.page); return }
     const { route } = admitted
-    activity.request(route.tenantId)
-    if (path === PROGRESS_PATH) { progress(req, res, route); return }
+    if (route.kind === 'container') {
+      activity.request(route.tenantId)
+      if (path === PROGRESS_PATH) { progress(req, res, route); return }
+    }
 
     const next = lifecycle(route)
     if ('page' in next) { page(req, res, next.page); return }
@@ -178,7 +194,7 @@ export function createTenantHost (options: TenantHostOptions) {
     limitBody(req, res, config.routingBodyLimit, () => { page(req, res, 'too-large', { connection: 'close' }) })
     engine.web(req, res, next.upstream, (failure) => {
       if (failure === 'client-gone') return
-      if (failure === 'unreachable') void table.refresh(route.tenantId)
+      if (failure === 'unreachable' && route.kind === 'container') void table.refresh(route.tenantId)
       page(req, res, failure === 'timeout' ? 'gateway-timeout' : 'bad-gateway')
     })
   }
@@ -194,12 +210,11 @@ export function createTenantHost (options: TenantHostOptions) {
     if ('page' in admitted) { refuse(admitted.page === 'not-found' ? 404 : 403, admitted.page === 'not-found' ? 'Not Found' : 'Forbidden'); return }
     const { route } = admitted
     const next = lifecycle(route)
-    if ('page' in next) { refuse(503, 'Service Unavailable'); return }
+    if ('page' in next) { if (next.page === 'box-offline') refuse(502, 'Bad Gateway'); else refuse(503, 'Service Unavailable'); return }
     forwardHeaders(req, route, who, true)
-    const done = activity.socketOpened(route.tenantId)
-    socket.once('close', done)
+    if (route.kind === 'container') socket.once('close', activity.socketOpened(route.tenantId))
     engine.ws(req, socket, head, next.upstream, (failure) => {
-      if (failure === 'unreachable') void table.refresh(route.tenantId)
+      if (failure === 'unreachable' && route.kind === 'container') void table.refresh(route.tenantId)
       if (socket.writable) refuse(502, 'Bad Gateway')
       else socket.destroy()
     })

@@ -3,6 +3,7 @@
 // reconciler; answers come back at once (202) and progress is on the events stream.
 import type { MikroORM } from '@mikro-orm/core'
 import { randomBytes, randomUUID } from 'node:crypto'
+import { isBoxSlug } from '../../protocol/tunnel.js'
 import type { AuthUser } from '../oauth/types.js'
 import type { Allocations, Workers } from '../scheduler/workers.js'
 import { Tenant, type ObservedStatus, type PlanName } from './entities.js'
@@ -56,6 +57,7 @@ export function createTenantService (options: TenantServiceOptions) {
     const em = orm.em.fork()
     if (name !== undefined) {
       if (!DNS_LABEL.test(name)) throw new InvalidTenantName(`name "${name}" must be 3-63 lowercase letters, digits or dashes, not starting or ending with a dash`)
+      if (isBoxSlug(name)) throw new InvalidTenantName(`name "${name}" has the form of a box address (ocb-…), which is reserved for boxes`)
       if (await em.count(Tenant, { slug: name }) > 0) throw new TenantNameTaken(name)
       return name
     }

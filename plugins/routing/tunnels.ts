@@ -1,0 +1,193 @@
+// Box tunnels, the server side (ARCHITECTURE §3 "Tunnel"): a box dials `GET /tunnel` (WebSocket
+// upgrade, device JWT as bearer token, checked by the devices plugin's one verifier). Over the
+// WebSocket this side runs an HTTP/2 client session; each proxied connection is a CONNECT stream
+// (RFC 9113 §8.5) to the box's gateway port, handed to the proxy engine by a per-box http.Agent, so
+// the proxy code is the same as for containers. One tunnel per box: a newer one replaces the older.
+import { STATUS_CODES, Agent, type AgentOptions, type IncomingMessage } from 'node:http'
+import { connect, type ClientHttp2Session } from 'node:http2'
+import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
+import type { FastifyBaseLogger } from 'fastify'
+import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws'
+import { DeviceJwtError } from '../../protocol/device-jwt.js'
+import { TUNNEL_GATEWAY_PORT_HEADER, TUNNEL_MAX_STREAMS, TUNNEL_PATH, TUNNEL_REPLACED_CLOSE_CODE, tunnelAuthority } from '../../protocol/tunnel.js'
+import { errorBody } from '../../server/errors.js'
+import type { DevicesApi } from '../devices/types.js'
+import { createBudget, meteredStream } from './tunnel-meter.js'
+
+export interface BoxTunnel {
+  deviceId: string
+  /** What the proxy is asked to reach (`http://127.0.0.1:<gateway port>`); the agent gets there through the tunnel. */
+  target: string
+  agent: Agent
+}
+
+/** Plain counters for the metrics plugin. */
+export interface TunnelStats {
+  /** Open tunnels on this server node. */
+  sessions: number
+  opened: number
+  refused: number
+  /** Tunnel bytes (HTTP/2 framing included) from boxes and to boxes. */
+  bytesReceived: number
+  bytesSent: number
+}
+
+export interface Tunnels {
+  get: (deviceId: string) => BoxTunnel | undefined
+  /** A listener for the HTTP server's 'upgrade' event; requests for other paths are left alone. */
+  upgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void
+  close: () => void
+  stats: TunnelStats
+}
+
+export interface TunnelOptions {
+  devices: Pick<DevicesApi, 'verifyToken' | 'find' | 'onChange'>
+  /** Bytes per second per box, both directions together; 0 for no limit. */
+  bandwidth: number
+  pingIntervalMs: number
+  log: FastifyBaseLogger
+}
+
+/** An agent whose connections are CONNECT streams over one box's HTTP/2 session. */
+class TunnelAgent extends Agent {
+  constructor (private readonly session: ClientHttp2Session, private readonly authority: string, options: AgentOptions) {
+    super(options)
+  }
+
+  override createConnection (_options: unknown, created: (err: Error | null, socket?: Duplex) => void): Socket | undefined {
+    let stream
+    try {
+      stream = this.session.request({ ':method': 'CONNECT', ':authority': this.authority })
+    } catch (err) {
+      created(err as Error) // the session closed in the meantime
+      return undefined
+    }
+    stream.once('response', (headers) => {
+      if (headers[':status'] !== 200) stream.destroy(new Error(`the box refused the connection (${headers[':status']})`))
+    })
+    // The proxy tunes a WebSocket's upstream socket as TCP (Nagle, keep-alive probes); a stream is
+    // not TCP, and the agent keeps no idle connections, so those are no-ops here.
+    return Object.assign(stream, { setNoDelay: () => stream, setKeepAlive: () => stream }) as unknown as Socket
+  }
+}
+
+function bearerToken (authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1]
+}
+
+function gatewayPort (value: string | string[] | undefined): number | undefined {
+  const port = typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : NaN
+  return port >= 1 && port <= 65535 ? port : undefined
+}
+
+export function createTunnels (options: TunnelOptions): Tunnels {
+  const { devices, log } = options
+  const stats: TunnelStats = { sessions: 0, opened: 0, refused: 0, bytesReceived: 0, bytesSent: 0 }
+  const live = new Map<string, BoxTunnel & { shut: () => void, replace: () => void }>()
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
+
+  function refuse (socket: Duplex, status: number, code: string, message: string): void {
+    stats.refused++
+    const body = JSON.stringify(errorBody(status, code, message))
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+  }
+
+  function open (deviceId: string, port: number, ws: WebSocket): void {
+    // At once (ARCHITECTURE §3 pitfall): a frame that arrives before the stream listens is lost.
+    const raw = createWebSocketStream(ws)
+    raw.on('error', () => { ws.terminate() })
+    const stream = meteredStream(raw, createBudget(options.bandwidth), {
+      received: (bytes) => { stats.bytesReceived += bytes },
+      sent: (bytes) => { stats.bytesSent += bytes }
+    })
+    stream.on('error', () => { ws.terminate() })
+    const session = connect('http://box.tunnel', { createConnection: () => stream })
+    session.on('error', (err) => { log.debug({ deviceId, err: err.message }, 'tunnel session error') })
+    const authority = tunnelAuthority(port)
+    const agent = new TunnelAgent(session, authority, { keepAlive: false, maxSockets: TUNNEL_MAX_STREAMS })
+
+    let answered = true
+    ws.on('pong', () => { answered = true })
+    const pinger = setInterval(() => {
+      if (!answered) { log.warn({ deviceId }, 'box tunnel did not answer a ping: closed'); ws.terminate(); return }
+      answered = false
+      ws.ping()
+    }, options.pingIntervalMs)
+
+    const tunnel = {
+      deviceId,
+      target: `http://${authority}`,
+      agent,
+      shut: () => { ws.terminate() },
+      // Said, so the box behind an old tunnel that is still alive (a second copy) dials again only slowly.
+      replace: () => { ws.close(TUNNEL_REPLACED_CLOSE_CODE, 'replaced by a newer tunnel of this box') }
+    }
+    const previous = live.get(deviceId)
+    live.set(deviceId, tunnel)
+    stats.sessions = live.size
+    stats.opened++
+    if (previous !== undefined) {
+      log.info({ deviceId }, 'box tunnel replaced by a newer one')
+      previous.replace()
+    }
+    ws.once('close', () => {
+      clearInterval(pinger)
+      agent.destroy()
+      session.destroy()
+      if (live.get(deviceId) !== tunnel) return
+      live.delete(deviceId)
+      stats.sessions = live.size
+      log.info({ deviceId }, 'box tunnel closed')
+    })
+    session.once('close', () => { ws.terminate() })
+    log.info({ deviceId, gatewayPort: port }, 'box tunnel open')
+  }
+
+  async function accept (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const token = bearerToken(request.headers.authorization)
+    if (token === undefined) { refuse(socket, 401, 'DEVICE_UNAUTHENTICATED', 'The tunnel needs `Authorization: Bearer <device JWT>`'); return }
+    const port = gatewayPort(request.headers[TUNNEL_GATEWAY_PORT_HEADER])
+    if (port === undefined) { refuse(socket, 400, 'INVALID_GATEWAY_PORT', `Header ${TUNNEL_GATEWAY_PORT_HEADER} must be the box's gateway port, 1-65535`); return }
+    let deviceId: string
+    try {
+      deviceId = await devices.verifyToken(token)
+    } catch (err) {
+      if (!(err instanceof DeviceJwtError)) throw err
+      log.warn({ deviceId: err.deviceId, code: err.code }, 'box tunnel refused')
+      refuse(socket, 401, 'DEVICE_UNAUTHENTICATED', `${err.code}: ${err.message}`)
+      return
+    }
+    if (socket.destroyed) return
+    wss.handleUpgrade(request, socket, head, (ws) => { open(deviceId, port, ws) })
+  }
+
+  // A revoked box loses its open tunnel at once; the verifier refuses its next one.
+  const unsubscribe = devices.onChange((deviceId) => {
+    if (!live.has(deviceId)) return
+    devices.find(deviceId).then((device) => {
+      if (device === null || device.state === 'revoked') {
+        log.warn({ deviceId }, 'box revoked: tunnel closed')
+        live.get(deviceId)?.shut()
+      }
+    }, (err: Error) => { log.warn({ deviceId, err: err.message }, 'tunnels: cannot re-read box') })
+  })
+
+  return {
+    get: (deviceId) => live.get(deviceId),
+    upgrade (request, socket, head) {
+      if (new URL(request.url ?? '/', 'http://x').pathname !== TUNNEL_PATH) return
+      socket.on('error', () => { socket.destroy() })
+      accept(request, socket, head).catch((err: unknown) => {
+        log.error({ err }, 'box tunnel upgrade failed')
+        socket.destroy()
+      })
+    },
+    close () {
+      unsubscribe()
+      for (const tunnel of live.values()) tunnel.shut()
+      wss.close()
+    },
+    stats
+  }
+}

@@ -1,0 +1,170 @@
+// Box tunnels end to end: the real server (devices + routing plugins) listening on a real port, the
+// real firmware tunnel client dialling it with the box's own device JWTs, and a stand-in gateway on
+// the "box". The owner reaches the box's gateway at its URL (HTTP, a streamed upload, a WebSocket);
+// everyone else does not; the tunnel is refused without a valid device JWT, replaced by a newer
+// one, closed on revocation, and the URL says "offline" while the box is away.
+import type { FastifyInstance } from 'fastify'
+import { createHash, randomBytes } from 'node:crypto'
+import { Readable } from 'node:stream'
+import pino from 'pino'
+import t from 'tap'
+import { createTokenSource } from '../../firmware/cloud/token.js'
+import { createTunnelClient, type TunnelClient } from '../../firmware/tunnel/client.js'
+import { devices } from '../../plugins/devices/index.js'
+import { routing } from '../../plugins/routing/index.js'
+import { scheduler } from '../../plugins/scheduler/index.js'
+import { tenants } from '../../plugins/tenants/index.js'
+import { generateDeviceKeyPair } from '../../protocol/device-keys.js'
+import { boxSlug, TUNNEL_PATH } from '../../protocol/tunnel.js'
+import { instanceUrl } from '../../server/config.js'
+import { registerBoxes, type Box } from '../devices/helpers.js'
+import { authHeaders, buildAuthApp, signUp } from '../helpers/auth.js'
+import { startStandInGateway, type GatewayAnswer, type StandInGateway } from '../helpers/box-gateway.js'
+import { cookieHeader, freePort, nextJson, openWebSocket, request } from '../helpers/local-hosts.js'
+import { BROWSER, signInOnInstance } from '../helpers/routing.js'
+import { until } from '../helpers/wait.js'
+
+async function startApp (t: Parameters<Parameters<typeof t.test>[1]>[0]): Promise<FastifyInstance> {
+  const port = await freePort()
+  const app = await buildAuthApp(t, {
+    installed: [devices, scheduler, tenants, routing],
+    config: { host: '127.0.0.1', port, publicUrl: `http://localhost:${port}`, appsDomain: 'localhost', mqttHost: '127.0.0.1', mqttPort: 0, tunnelPingInterval: 1000 }
+  })
+  await app.listen({ host: '127.0.0.1', port })
+  return app
+}
+
+function tunnelClient (t: { teardown: (fn: () => unknown) => void }, app: FastifyInstance, box: Box, gateway: StandInGateway): TunnelClient {
+  const client = createTunnelClient({
+    serverUrl: app.config.publicUrl,
+    tokens: createTokenSource({ deviceId: box.id, privateKey: box.privateKey, audience: app.config.publicUrl }),
+    gatewayPort: gateway.port,
+    log: pino({ level: process.env.BOX_LOG ?? 'silent' }),
+    backoff: { initialMs: 100, maxMs: 60_000 }
+  })
+  t.teardown(() => client.stop())
+  return client
+}
+
+const tunnelUrl = (app: FastifyInstance): string => `${app.config.publicUrl.replace(/^http/, 'ws')}${TUNNEL_PATH}`
+
+t.test('a claimed box behind its tunnel', async (t) => {
+  const app = await startApp(t)
+  const [box] = await registerBoxes(app, 1)
+  const alice = await signUp(app)
+  const bob = await signUp(app)
+  await app.devices.claims.claimApprovedByDeviceFlow(alice.user.id, box!.id)
+  const origin = instanceUrl(app.config, boxSlug(box!.id))
+  const living = await startStandInGateway(t, 'living-room')
+  const first = tunnelClient(t, app, box!, living)
+  first.start()
+  await until('the tunnel', () => app.instanceRouter.tunnels?.sessions === 1)
+
+  const trip = await signInOnInstance(origin, alice.cookie, '/hello')
+  t.equal(trip.final.location, '/hello', 'the owner signs in through the console and returns to the box')
+  const owner = { ...BROWSER, cookie: cookieHeader(trip.jar) }
+
+  await t.test('the owner reaches the box\'s gateway', async (t) => {
+    const hello = await request(`${origin}/hello?x=1`, { headers: owner })
+    t.equal(hello.status, 200)
+    t.match(JSON.parse(hello.body) as GatewayAnswer, { gateway: 'living-room', method: 'GET', url: '/hello?x=1', user: alice.email }, 'the gateway sees the owner as the signed-in user')
+
+    const upload = randomBytes(4 * 1024 * 1024)
+    const chunks = Array.from({ length: 64 }, (_, index) => upload.subarray(index * 65536, (index + 1) * 65536))
+    const posted = await request(`${origin}/upload`, { method: 'POST', headers: { ...owner, 'content-type': 'application/octet-stream' }, body: Readable.from(chunks) })
+    t.equal(posted.status, 200)
+    t.match(JSON.parse(posted.body) as GatewayAnswer, { method: 'POST', bytes: upload.length, sha256: createHash('sha256').update(upload).digest('hex') }, 'a streamed 4 MiB upload arrives whole')
+
+    const socket = await openWebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { cookie: owner.cookie })
+    socket.send('ping through the tunnel')
+    t.same(await nextJson(socket), { gateway: 'living-room', echo: 'ping through the tunnel', user: alice.email }, 'a WebSocket echoes through the tunnel')
+    socket.close()
+
+    const bearer = await request(`${origin}/api`, { headers: authHeaders(alice, 'bearer') })
+    t.equal(bearer.status, 200, 'a personal access token works for non-browser clients')
+    const stats = app.instanceRouter.tunnels!
+    t.ok(stats.bytesSent > upload.length, 'bytes to the box are counted')
+    t.ok(stats.bytesReceived > 0, 'bytes from the box are counted')
+  })
+
+  await t.test('nobody else reaches it', async (t) => {
+    const anonymous = await request(`${origin}/hello`, { headers: BROWSER })
+    t.equal(anonymous.status, 302, 'not signed in: sent to sign in')
+    t.equal(new URL(anonymous.headers.location!).origin, app.config.publicUrl, 'at the console')
+    const bobTrip = await signInOnInstance(origin, bob.cookie)
+    t.equal(bobTrip.final.status, 403, 'another signed-in user gets the forbidden page from single sign-on')
+    const otherBearer = await request(`${origin}/hello`, { headers: authHeaders(bob, 'bearer') })
+    t.equal(otherBearer.status, 403, 'and with a token')
+    t.notMatch(otherBearer.body, /living-room/, 'nothing of the box')
+    await t.rejects(openWebSocket(`${origin.replace(/^http/, 'ws')}/ws`, authHeaders(bob, 'bearer')), /upgrade refused: 403/, 'nor its WebSocket')
+  })
+
+  await t.test('the tunnel wants a valid device JWT', async (t) => {
+    const port = { 'openclaw-gateway-port': String(living.port) }
+    await t.rejects(openWebSocket(tunnelUrl(app), port), /upgrade refused: 401/, 'no token')
+    const forged = await box!.token({ privateKey: generateDeviceKeyPair().privateKey })
+    await t.rejects(openWebSocket(tunnelUrl(app), { ...port, authorization: `Bearer ${forged}` }), /upgrade refused: 401/, 'signed with another key')
+    const expired = await box!.token({ ttlSeconds: 600, now: new Date(Date.now() - 3600_000) })
+    await t.rejects(openWebSocket(tunnelUrl(app), { ...port, authorization: `Bearer ${expired}` }), /upgrade refused: 401/, 'expired')
+    const valid = await box!.token()
+    await t.rejects(openWebSocket(tunnelUrl(app), { authorization: `Bearer ${valid}` }), /upgrade refused: 400/, 'a valid token without the gateway port header')
+    t.equal(app.instanceRouter.tunnels?.sessions, 1, 'the box\'s own tunnel is untouched')
+  })
+
+  await t.test('a newer tunnel of the box replaces the older one', async (t) => {
+    const kitchen = await startStandInGateway(t, 'kitchen')
+    const second = tunnelClient(t, app, box!, kitchen)
+    second.start()
+    await until('the newer tunnel to serve', async () => JSON.parse((await request(`${origin}/hello`, { headers: owner })).body).gateway === 'kitchen')
+    await until('the older tunnel to be closed', () => !first.connected)
+    t.equal(app.instanceRouter.tunnels?.sessions, 1, 'one tunnel per box')
+    await second.stop()
+    await until('the box to be offline', async () => (await request(`${origin}/hello`, { headers: owner })).status === 502)
+    t.notOk(first.connected, 'the replaced client does not rush back')
+    await first.stop()
+    first.start()
+    await until('the first tunnel back', async () => (await request(`${origin}/hello`, { headers: owner })).status === 200)
+  })
+
+  await t.test('while the box is away its URL says so, and works again when it returns', async (t) => {
+    await first.stop()
+    const offline = await until('the offline page', async () => {
+      const answer = await request(`${origin}/hello`, { headers: owner })
+      return answer.status === 502 ? answer : undefined
+    })
+    t.match(offline.body, /Your box is offline/)
+    t.match(offline.headers['content-type'], /text\/html/)
+    const chinese = await request(`${origin}/hello`, { headers: { ...owner, 'accept-language': 'zh-CN,zh;q=0.9' } })
+    t.match(chinese.body, /您的盒子已离线/, 'in Chinese for Chinese browsers')
+    const api = await request(`${origin}/hello`, { headers: authHeaders(alice, 'bearer') })
+    t.match(JSON.parse(api.body), { statusCode: 502, code: 'BOX_OFFLINE' }, 'API clients get the error body')
+    await t.rejects(openWebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { cookie: owner.cookie }), /upgrade refused: 502/)
+    first.start()
+    const back = await until('the box back', async () => {
+      const answer = await request(`${origin}/hello`, { headers: owner })
+      return answer.status === 200 ? answer : undefined
+    })
+    t.match(JSON.parse(back.body), { gateway: 'living-room' })
+  })
+
+  await t.test('releasing the box takes its URL away from the former owner', async (t) => {
+    await app.devices.claims.transfer(alice.user.id, box!.id, bob.user.id)
+    const refused = await until('the owner change to reach the router', async () => {
+      const answer = await request(`${origin}/hello`, { headers: owner })
+      return answer.status === 403 ? answer : undefined
+    })
+    t.equal(refused.status, 403, 'the former owner is refused')
+    await app.devices.claims.transfer(bob.user.id, box!.id, alice.user.id)
+    await until('the box back with its owner', async () => (await request(`${origin}/hello`, { headers: owner })).status === 200)
+  })
+
+  await t.test('a revoked box loses its tunnel and cannot open another', async (t) => {
+    await app.devices.revoke(box!.id)
+    await until('the tunnel closed', () => app.instanceRouter.tunnels?.sessions === 0)
+    const answer = await request(`${origin}/hello`, { headers: owner })
+    t.equal(answer.status, 502, 'the URL shows the box offline')
+    const before = app.instanceRouter.tunnels!.refused
+    await until('a redial refused', () => app.instanceRouter.tunnels!.refused > before)
+    t.equal(first.connected, false, 'the box stays out')
+  })
+})
