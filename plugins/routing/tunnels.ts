@@ -131,10 +131,11 @@ export function createTunnels (options: TunnelOptions): Tunnels {
       log.info({ deviceId }, 'box tunnel replaced by a newer one')
       previous.replace()
     }
+    // The session ends with its stream (meteredStream follows the WebSocket); destroying it here
+    // while a write is pending would trip an assertion inside Node's JSStreamSocket.
     ws.once('close', () => {
       clearInterval(pinger)
       agent.destroy()
-      session.destroy()
       if (live.get(deviceId) !== tunnel) return
       live.delete(deviceId)
       stats.sessions = live.size
