@@ -8,6 +8,7 @@ import type { ServerPlugin } from '../../server/plugins.js'
 import { metricsGate } from './access.js'
 import { collectDevices, collectTenants, collectWorkers } from './collectors.js'
 import { measureRequests } from './http.js'
+import { collectTunnels } from './tunnels.js'
 
 export const METRICS_PREFIX = 'openclaw_cloud_'
 
@@ -25,6 +26,7 @@ const metricsPlugin = fp(async function metrics (app) {
   measureRequests(app, registry)
   const attach = [collectDevices(app, registry), collectTenants(app, registry)]
   collectWorkers(app, registry)
+  collectTunnels(app, registry)
 
   // Plugins load in dependency order, and this one depends on none: their decorations exist by onReady.
   const detach: Array<() => void> = []

@@ -11,6 +11,7 @@ import t from 'tap'
 import { createTokenSource } from '../../firmware/cloud/token.js'
 import { createTunnelClient, type TunnelClient } from '../../firmware/tunnel/client.js'
 import { devices } from '../../plugins/devices/index.js'
+import { metrics } from '../../plugins/metrics/index.js'
 import { routing } from '../../plugins/routing/index.js'
 import { scheduler } from '../../plugins/scheduler/index.js'
 import { tenants } from '../../plugins/tenants/index.js'
@@ -27,7 +28,7 @@ import { until } from '../helpers/wait.js'
 async function startApp (t: Parameters<Parameters<typeof t.test>[1]>[0]): Promise<FastifyInstance> {
   const port = await freePort()
   const app = await buildAuthApp(t, {
-    installed: [devices, scheduler, tenants, routing],
+    installed: [devices, metrics, scheduler, tenants, routing],
     config: { host: '127.0.0.1', port, publicUrl: `http://localhost:${port}`, appsDomain: 'localhost', mqttHost: '127.0.0.1', mqttPort: 0, tunnelPingInterval: 1000 }
   })
   await app.listen({ host: '127.0.0.1', port })
@@ -82,9 +83,11 @@ t.test('a claimed box behind its tunnel', async (t) => {
 
     const bearer = await request(`${origin}/api`, { headers: authHeaders(alice, 'bearer') })
     t.equal(bearer.status, 200, 'a personal access token works for non-browser clients')
-    const stats = app.instanceRouter.tunnels!
-    t.ok(stats.bytesSent > upload.length, 'bytes to the box are counted')
-    t.ok(stats.bytesReceived > 0, 'bytes from the box are counted')
+    const scraped = (await app.inject('/metrics')).body
+    const sample = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(scraped)?.[1])
+    t.equal(sample('openclaw_cloud_tunnel_sessions'), 1, 'metrics: one open tunnel')
+    t.ok(sample('openclaw_cloud_tunnel_sent_bytes_total') > upload.length, 'metrics: bytes to the box, the upload included')
+    t.ok(sample('openclaw_cloud_tunnel_received_bytes_total') > 0, 'metrics: bytes from the box')
   })
 
   await t.test('nobody else reaches it', async (t) => {
