@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { Readable } from 'node:stream'
 import pino from 'pino'
 import t from 'tap'
+import WebSocket from 'ws'
 import { createTokenSource } from '../../firmware/cloud/token.js'
 import { createTunnelClient, type TunnelClient } from '../../firmware/tunnel/client.js'
 import { devices } from '../../plugins/devices/index.js'
@@ -17,7 +18,7 @@ import { scheduler } from '../../plugins/scheduler/index.js'
 import { tenants } from '../../plugins/tenants/index.js'
 import { generateDeviceKeyPair } from '../../protocol/device-keys.js'
 import { boxSlug, TUNNEL_PATH } from '../../protocol/tunnel.js'
-import { instanceUrl } from '../../server/config.js'
+import { instanceUrl, type ConfigInput } from '../../server/config.js'
 import { registerBoxes, type Box } from '../devices/helpers.js'
 import { authHeaders, buildAuthApp, signUp } from '../helpers/auth.js'
 import { startStandInGateway, type GatewayAnswer, type StandInGateway } from '../helpers/box-gateway.js'
@@ -25,11 +26,11 @@ import { cookieHeader, freePort, nextJson, openWebSocket, request } from '../hel
 import { BROWSER, signInOnInstance } from '../helpers/routing.js'
 import { until } from '../helpers/wait.js'
 
-async function startApp (t: Parameters<Parameters<typeof t.test>[1]>[0]): Promise<FastifyInstance> {
+async function startApp (t: Parameters<Parameters<typeof t.test>[1]>[0], config: Partial<ConfigInput> = {}): Promise<FastifyInstance> {
   const port = await freePort()
   const app = await buildAuthApp(t, {
     installed: [devices, metrics, scheduler, tenants, routing],
-    config: { host: '127.0.0.1', port, publicUrl: `http://localhost:${port}`, appsDomain: 'localhost', mqttHost: '127.0.0.1', mqttPort: 0, tunnelPingInterval: 1000 }
+    config: { host: '127.0.0.1', port, publicUrl: `http://localhost:${port}`, appsDomain: 'localhost', mqttHost: '127.0.0.1', mqttPort: 0, tunnelPingInterval: 1000, ...config }
   })
   await app.listen({ host: '127.0.0.1', port })
   return app
@@ -170,4 +171,35 @@ t.test('a claimed box behind its tunnel', async (t) => {
     await until('a redial refused', () => app.instanceRouter.tunnels!.refused > before)
     t.equal(first.connected, false, 'the box stays out')
   })
+})
+
+t.test('per-box limits: bandwidth, and a tunnel that stops answering', async (t) => {
+  const bandwidth = 256 * 1024
+  const app = await startApp(t, { tunnelBandwidth: bandwidth })
+  const [box] = await registerBoxes(app, 1)
+  const owner = await signUp(app)
+  await app.devices.claims.claimApprovedByDeviceFlow(owner.user.id, box!.id)
+  const origin = instanceUrl(app.config, boxSlug(box!.id))
+  const client = tunnelClient(t, app, box!, await startStandInGateway(t, 'box'))
+  client.start()
+  await until('the tunnel', () => app.instanceRouter.tunnels?.sessions === 1)
+
+  const upload = randomBytes(1024 * 1024)
+  const started = Date.now()
+  const posted = await request(`${origin}/upload`, { method: 'POST', headers: { ...authHeaders(owner, 'bearer'), 'content-type': 'application/octet-stream' }, body: Readable.from([upload]) })
+  const seconds = (Date.now() - started) / 1000
+  t.equal(posted.status, 200)
+  t.equal((JSON.parse(posted.body) as GatewayAnswer).bytes, upload.length, 'the upload arrives whole')
+  // One second of burst, then the budget: at least (1 MiB - 256 KiB) / 256 KiB/s = 3 s.
+  t.ok(seconds >= 2.5, `1 MiB took ${seconds.toFixed(1)} s at ${bandwidth / 1024} KiB/s`)
+  await client.stop()
+
+  // A box whose tunnel went quiet (no pongs, no close): found by the pings and closed.
+  const silent = new WebSocket(tunnelUrl(app), { autoPong: false, headers: { authorization: `Bearer ${await box!.token()}`, 'openclaw-gateway-port': '9' } })
+  t.teardown(() => { silent.terminate() })
+  await until('the silent tunnel to open', () => app.instanceRouter.tunnels?.sessions === 1)
+  const closed = new Promise((resolve) => silent.once('close', resolve))
+  await until('the server to close the silent tunnel', () => app.instanceRouter.tunnels?.sessions === 0)
+  await closed
+  t.pass('a tunnel that stopped answering pings was closed')
 })
