@@ -5,6 +5,7 @@
 // one, closed on revocation, and the URL says "offline" while the box is away.
 import type { FastifyInstance } from 'fastify'
 import { createHash, randomBytes } from 'node:crypto'
+import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import pino from 'pino'
 import t from 'tap'
@@ -16,10 +17,14 @@ import { metrics } from '../../plugins/metrics/index.js'
 import { routing } from '../../plugins/routing/index.js'
 import { scheduler } from '../../plugins/scheduler/index.js'
 import { tenants } from '../../plugins/tenants/index.js'
+import { hashClaimCode, generateClaimCode } from '../../protocol/claim-code.js'
 import { generateDeviceKeyPair } from '../../protocol/device-keys.js'
 import { boxSlug, TUNNEL_PATH } from '../../protocol/tunnel.js'
 import { instanceUrl, type ConfigInput } from '../../server/config.js'
-import { registerBoxes, type Box } from '../devices/helpers.js'
+import { mqttUrl, registerBoxes, type Box } from '../devices/helpers.js'
+import { tempDir } from '../helpers/app.js'
+import { startSimulatedBox } from '../helpers/box-app.js'
+import { writeCredentials } from '../helpers/box.js'
 import { authHeaders, buildAuthApp, signUp } from '../helpers/auth.js'
 import { startStandInGateway, type GatewayAnswer, type StandInGateway } from '../helpers/box-gateway.js'
 import { cookieHeader, freePort, nextJson, openWebSocket, request } from '../helpers/local-hosts.js'
@@ -202,4 +207,38 @@ t.test('per-box limits: bandwidth, and a tunnel that stops answering', async (t)
   await until('the server to close the silent tunnel', () => app.instanceRouter.tunnels?.sessions === 0)
   await closed
   t.pass('a tunnel that stopped answering pings was closed')
+})
+
+t.test('a simulated box opens its tunnel when claimed and closes it when released', async (t) => {
+  const app = await startApp(t)
+  const dir = await tempDir(t, 'box-tunnel-')
+  const { file, credentials } = await writeCredentials(dir, { serverUrl: app.config.publicUrl, mqttUrl: mqttUrl(app) })
+  const id = credentials.deviceId
+  await app.devices.registerBatch({
+    batchId: credentials.batchId,
+    model: credentials.model,
+    devices: [{ deviceId: id, publicKey: credentials.publicKey, claimCodeHash: await hashClaimCode(generateClaimCode()) }]
+  })
+  const owner = await signUp(app)
+  const gatewayPort = await freePort()
+  const box = await startSimulatedBox(t, file, join(dir, 'data'), {
+    gateway: { command: process.execPath, args: [join(import.meta.dirname, '..', 'firmware', 'fixtures', 'fake-gateway.mjs')], port: gatewayPort, healthPath: '/healthz' }
+  })
+  await fetch(`${box.setupUrl}api/wifi`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ssid: 'HomeNet', password: 'correct horse battery' }) })
+  await box.whenState('online-unclaimed', 30_000)
+  t.equal(app.instanceRouter.tunnels?.sessions, 0, 'no tunnel while unclaimed')
+
+  await app.devices.claims.claimApprovedByDeviceFlow(owner.user.id, id)
+  await box.whenState('claimed', 30_000)
+  const origin = instanceUrl(app.config, boxSlug(id))
+  const health = await until('the box\'s gateway at its URL', async () => {
+    const answer = await request(`${origin}/healthz`, { headers: authHeaders(owner, 'bearer') })
+    return answer.status === 200 ? answer : undefined
+  })
+  t.same(JSON.parse(health.body), { ok: true }, 'the owner reaches the box\'s own gateway through the tunnel it opened')
+
+  await app.devices.claims.release(owner.user.id, id)
+  await box.whenState('online-unclaimed', 30_000)
+  await until('the tunnel closed', () => app.instanceRouter.tunnels?.sessions === 0)
+  t.notOk(box.tunnel?.connected, 'the released box keeps no tunnel')
 })
