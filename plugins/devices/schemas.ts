@@ -2,6 +2,8 @@
 import Type, { type Static } from 'typebox'
 import { DEVICE_ID_PATTERN } from '../../protocol/device-id.js'
 import { COMMAND_NAMES, DesiredConfig } from '../../protocol/payloads.js'
+import { boxSlug } from '../../protocol/tunnel.js'
+import { instanceUrl, type Config } from '../../server/config.js'
 import { DEVICE_STATES, type Device, type DeviceCommand, type LatestTelemetry } from './entities.js'
 import { MAX_POINTS } from './telemetry-query.js'
 
@@ -20,7 +22,8 @@ export const DeviceView = Type.Object({
   lastSeenAt: Nullable(Timestamp),
   firmwareVersion: Nullable(Type.String()),
   gatewayVersion: Nullable(Type.String()),
-  claimedAt: Nullable(Timestamp)
+  claimedAt: Nullable(Timestamp),
+  url: Nullable(Type.String({ description: 'Where the owner opens the box\'s OpenClaw through its tunnel (`<scheme>://ocb-….<APPS_DOMAIN>`), while it is claimed' }))
 })
 
 export const DeviceDetailView = Type.Intersect([DeviceView, Type.Object({
@@ -35,7 +38,12 @@ export const AdminDeviceView = Type.Intersect([DeviceView, Type.Object({
   claimLockedUntil: Nullable(Timestamp)
 })])
 
-export function viewDevice (device: Device, online: boolean): Static<typeof DeviceView> {
+/** The URL of a claimed box (its slug under APPS_DOMAIN, protocol/tunnel.ts); null while unclaimed. */
+export function boxUrl (config: Pick<Config, 'publicUrl' | 'appsDomain'>, device: Pick<Device, 'id' | 'ownerId'>): string | null {
+  return device.ownerId == null ? null : instanceUrl(config, boxSlug(device.id))
+}
+
+export function viewDevice (device: Device, online: boolean, url: string | null): Static<typeof DeviceView> {
   return {
     id: device.id,
     model: device.model,
@@ -44,7 +52,8 @@ export function viewDevice (device: Device, online: boolean): Static<typeof Devi
     lastSeenAt: device.lastSeenAt?.toISOString() ?? null,
     firmwareVersion: device.firmwareVersion ?? null,
     gatewayVersion: device.gatewayVersion ?? null,
-    claimedAt: device.claimedAt?.toISOString() ?? null
+    claimedAt: device.claimedAt?.toISOString() ?? null,
+    url
   }
 }
 
@@ -52,9 +61,9 @@ export function viewLatest (latest: LatestTelemetry | null): Static<typeof Devic
   return latest === null ? null : { ts: latest.ts.toISOString(), receivedAt: latest.receivedAt.toISOString(), data: latest.data }
 }
 
-export function viewAdminDevice (device: Device, online: boolean): Static<typeof AdminDeviceView> {
+export function viewAdminDevice (device: Device, online: boolean, url: string | null): Static<typeof AdminDeviceView> {
   return {
-    ...viewDevice(device, online),
+    ...viewDevice(device, online, url),
     batchId: device.batchId,
     ownerId: device.ownerId ?? null,
     createdAt: device.createdAt.toISOString(),

@@ -62,6 +62,8 @@ t.test('a claimed box behind its tunnel', async (t) => {
   const bob = await signUp(app)
   await app.devices.claims.claimApprovedByDeviceFlow(alice.user.id, box!.id)
   const origin = instanceUrl(app.config, boxSlug(box!.id))
+  const listed = await app.inject({ url: '/api/devices', headers: authHeaders(alice) })
+  t.equal(listed.json<{ devices: Array<{ url: string | null }> }>().devices[0]?.url, origin, 'the owner\'s device list gives the box\'s URL')
   const living = await startStandInGateway(t, 'living-room')
   const first = tunnelClient(t, app, box!, living)
   first.start()

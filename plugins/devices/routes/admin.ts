@@ -2,13 +2,13 @@
 // everywhere from then on) and restore.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { AdminDevicesQuery, AdminDeviceView, DeviceParams, viewAdminDevice } from '../schemas.js'
+import { AdminDevicesQuery, boxUrl, AdminDeviceView, DeviceParams, viewAdminDevice } from '../schemas.js'
 
 export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['admin', 'devices']
   const { devices } = app
   app.addHook('onRequest', app.requireUser({ scopes: ['admin'] }))
-  const view = (device: Parameters<typeof viewAdminDevice>[0]): ReturnType<typeof viewAdminDevice> => viewAdminDevice(device, devices.isOnline(device))
+  const view = (device: Parameters<typeof viewAdminDevice>[0]): ReturnType<typeof viewAdminDevice> => viewAdminDevice(device, devices.isOnline(device), boxUrl(app.config, device))
 
   app.get('/api/admin/devices', {
     schema: { tags, summary: 'Search boxes by part of the id, state, batch or owner; newest first', querystring: AdminDevicesQuery, response: { 200: Type.Object({ devices: Type.Array(AdminDeviceView), total: Type.Integer() }) } }

@@ -8,7 +8,7 @@ import type { AuthUser } from '../../oauth/types.js'
 import type { Device } from '../entities.js'
 import { CannotTransferToSelf, DeviceNotFound, RecipientNotFound } from '../errors.js'
 import {
-  ClaimBody, CommandParams, CommandsQuery, CommandView, DeviceDetailView, DeviceParams, DeviceView, NewCommandBody,
+  boxUrl, ClaimBody, CommandParams, CommandsQuery, CommandView, DeviceDetailView, DeviceParams, DeviceView, NewCommandBody,
   TelemetryQuery, TelemetrySeriesView, TransferBody, viewCommand, viewDevice, viewLatest
 } from '../schemas.js'
 
@@ -42,7 +42,7 @@ export const ownerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** An owner sees the commands of their own time with the box; admins see all. */
   const commandsSince = (request: FastifyRequest, device: Device): Date | undefined =>
     device.ownerId === userOf(request).id ? device.claimedAt ?? undefined : undefined
-  const view = (device: Device): ReturnType<typeof viewDevice> => viewDevice(device, devices.isOnline(device))
+  const view = (device: Device): ReturnType<typeof viewDevice> => viewDevice(device, devices.isOnline(device), boxUrl(app.config, device))
 
   app.get('/api/devices', {
     onRequest: read,

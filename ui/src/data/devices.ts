@@ -17,6 +17,8 @@ export interface Device {
   firmwareVersion: string | null
   gatewayVersion: string | null
   claimedAt?: string | null
+  /** Where the owner opens the box's OpenClaw (through its tunnel) while it is claimed. */
+  url?: string | null
 }
 
 export interface TelemetryPoint {

@@ -271,6 +271,7 @@ export const en = {
   'devices.state': 'State',
   'devices.lastSeen': 'Last seen',
   'devices.firmware': 'Firmware',
+  'devices.address': 'Address',
   'devices.gateway': 'Gateway',
 
   'device.telemetry': 'Telemetry (last hour)',

@@ -272,6 +272,7 @@ export const zhCN: Record<MessageKey, string> = {
   'devices.state': '状态',
   'devices.lastSeen': '最近在线',
   'devices.firmware': '固件',
+  'devices.address': '访问地址',
   'devices.gateway': '网关',
 
   'device.telemetry': '遥测（最近一小时）',

@@ -63,6 +63,7 @@ export class OcDevicePage extends OcPage {
             <dt>${t('devices.lastSeen')}</dt><dd>${formatDateTime(device.lastSeenAt)}</dd>
             <dt>${t('devices.firmware')}</dt><dd>${device.firmwareVersion ?? '—'}</dd>
             <dt>${t('devices.gateway')}</dt><dd>${device.gatewayVersion ?? '—'}</dd>
+            ${device.url == null ? '' : html`<dt>${t('devices.address')}</dt><dd><a href=${device.url} target="_blank" rel="noopener">${device.url}</a></dd>`}
           </dl>
         </section>
         <section class="card stack" aria-labelledby="telemetry-heading">

@@ -34,6 +34,7 @@ export class OcDevicesPage extends OcPage {
             <dt>${t('devices.model')}</dt><dd>${device.model}</dd>
             <dt>${t('devices.lastSeen')}</dt><dd>${formatDateTime(device.lastSeenAt)}</dd>
             <dt>${t('devices.firmware')}</dt><dd>${device.firmwareVersion ?? '—'}</dd>
+            ${device.url == null ? '' : html`<dt>${t('devices.address')}</dt><dd><a href=${device.url} target="_blank" rel="noopener">${device.url}</a></dd>`}
           </dl>
         </article>`)}
       </div>`, {
