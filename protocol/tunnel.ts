@@ -19,8 +19,22 @@ export const TUNNEL_SILENCE_LIMIT_MS = 3 * TUNNEL_PING_INTERVAL_MS
 /** WebSocket close code (RFC 6455 §7.4.2, private range) for a tunnel a newer one of the same box replaced. */
 export const TUNNEL_REPLACED_CLOSE_CODE = 4000
 
-/** Concurrent CONNECT streams per box: the server queues beyond it, the box's HTTP/2 settings refuse beyond it. */
+/** Concurrent CONNECT streams per box: the server queues beyond it. */
 export const TUNNEL_MAX_STREAMS = 100
+/**
+ * What the box's HTTP/2 settings allow: twice the server's limit, because a stream the server has
+ * finished still counts on the box until the box has seen it close; refusing those (REFUSED_STREAM)
+ * makes Node close the whole session after 100 refusals.
+ */
+export const TUNNEL_BOX_MAX_STREAMS = 2 * TUNNEL_MAX_STREAMS
+
+/**
+ * HTTP/2 tuning both ends apply (RFC 9113 §6.9.2, §6.5.2). The default 64 KiB windows cap a tunnel
+ * at one window per round trip; Node's default 10 MB session memory limit closes a busy tunnel.
+ */
+export const TUNNEL_STREAM_WINDOW_BYTES = 1024 * 1024
+export const TUNNEL_SESSION_WINDOW_BYTES = 8 * 1024 * 1024
+export const TUNNEL_SESSION_MEMORY_MB = 64
 
 /** The authority every CONNECT names: the gateway on the box's loopback interface. */
 export const tunnelAuthority = (gatewayPort: number): string => `127.0.0.1:${gatewayPort}`

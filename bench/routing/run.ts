@@ -1,5 +1,6 @@
 // Proxy throughput and latency, side by side on this machine against one upstream: direct, through
-// our router (SSO cookie checked, headers rewritten), through nginx as a plain reverse proxy (Debian
+// our router (SSO cookie checked, headers rewritten), through our router and a box tunnel (the
+// firmware's tunnel client in this process serving the upstream as the box's gateway), through nginx as a plain reverse proxy (Debian
 // `nginx-light`), and through configurable-http-proxy (JupyterHub's proxy, npm). Small and 1 MB
 // responses, at moderate and at high concurrency. Prints a table and the command to rerun it.
 //
@@ -10,6 +11,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
+import pino from 'pino'
+import { createTokenSource } from '../../firmware/cloud/token.js'
+import { createTunnelClient } from '../../firmware/tunnel/client.js'
+import { devices } from '../../plugins/devices/index.js'
 import { routing } from '../../plugins/routing/index.js'
 import { oauthPlugin } from '../../plugins/oauth/index.js'
 import { scheduler } from '../../plugins/scheduler/index.js'
@@ -17,6 +22,10 @@ import { Tenant } from '../../plugins/tenants/entities.js'
 import { tenants } from '../../plugins/tenants/index.js'
 import { sessionCookie } from '../../plugins/oauth/authenticate.js'
 import { buildApp } from '../../server/app.js'
+import { generateClaimCode, hashClaimCode } from '../../protocol/claim-code.js'
+import { generateDeviceId } from '../../protocol/device-id.js'
+import { exportPublicKeyRaw, generateDeviceKeyPair } from '../../protocol/device-keys.js'
+import { boxSlug } from '../../protocol/tunnel.js'
 import { loadConfig } from '../../server/config.js'
 import { cookieHeader, freePort } from '../../test/helpers/local-hosts.js'
 import { signInOnInstance } from '../../test/helpers/routing.js'
@@ -52,9 +61,9 @@ async function main (): Promise<void> {
   const config = await loadConfig({
     env: {},
     cwd: dir,
-    overrides: { dataDir: dir, logLevel: 'silent', databaseUrl: 'sqlite::memory:', host: '127.0.0.1', port: routerPort, publicUrl: `http://localhost:${routerPort}`, appsDomain: 'localhost', dockerSocket: path.join(dir, 'no-docker.sock'), reconcileInterval: 3_600_000, passwordHashCost: 10 }
+    overrides: { dataDir: dir, logLevel: 'silent', databaseUrl: 'sqlite::memory:', host: '127.0.0.1', port: routerPort, publicUrl: `http://localhost:${routerPort}`, appsDomain: 'localhost', dockerSocket: path.join(dir, 'no-docker.sock'), reconcileInterval: 3_600_000, passwordHashCost: 10, mqttHost: '127.0.0.1', mqttPort: 0, tunnelBandwidth: 0 }
   })
-  const app = await buildApp({ config, installed: [oauthPlugin, scheduler, tenants, routing], uiDir: path.join(dir, 'no-ui') })
+  const app = await buildApp({ config, installed: [oauthPlugin, devices, scheduler, tenants, routing], uiDir: path.join(dir, 'no-ui') })
   await app.listen({ host: '127.0.0.1', port: routerPort })
   const owner = await app.oauth.accounts.createUser({ email: 'owner@example.com', password: 'Xq7-router-bench-2026', verified: true })
   const { token } = await app.oauth.sessions.create(owner.id, { ip: '127.0.0.1' })
@@ -64,6 +73,17 @@ async function main (): Promise<void> {
   await app.instanceRouter.table.refresh(tenant.id)
   const instance = `http://bench.localhost:${routerPort}`
   const cookie = cookieHeader((await signInOnInstance(instance, `${sessionCookie(config).name}=${token}`)).jar)
+
+  // A claimed box whose tunnel client serves the same upstream as its gateway (no bandwidth limit).
+  const boxId = generateDeviceId()
+  const boxKeys = generateDeviceKeyPair()
+  await app.devices.registerBatch({ batchId: 'bench', model: 'box-1', devices: [{ deviceId: boxId, publicKey: exportPublicKeyRaw(boxKeys.publicKey), claimCodeHash: await hashClaimCode(generateClaimCode()) }] })
+  await app.devices.claims.claimApprovedByDeviceFlow(owner.id, boxId)
+  const tunnel = createTunnelClient({ serverUrl: config.publicUrl, tokens: createTokenSource({ deviceId: boxId, privateKey: boxKeys.privateKey, audience: config.publicUrl }), gatewayPort: upstreamPort, log: pino({ level: 'silent' }) })
+  tunnel.start()
+  while (app.instanceRouter.tunnels?.sessions !== 1) await new Promise((resolve) => setTimeout(resolve, 50))
+  const boxHost = `${boxSlug(boxId)}.localhost:${routerPort}`
+  const boxCookie = cookieHeader((await signInOnInstance(`http://${boxHost}`, `${sessionCookie(config).name}=${token}`)).jar)
 
   const nginxPort = await freePort()
   await writeFile(path.join(dir, 'nginx.conf'), `daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log stderr error;
@@ -80,6 +100,7 @@ http { access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}
   const targets = [
     { name: 'direct', port: upstreamPort, headers: {} },
     { name: 'router (openclaw-cloud)', port: routerPort, headers: { host: `bench.localhost:${routerPort}`, cookie } },
+    { name: 'router + box tunnel', port: routerPort, headers: { host: boxHost, cookie: boxCookie } },
     { name: 'nginx', port: nginxPort, headers: {} },
     { name: 'configurable-http-proxy', port: chpPort, headers: {} }
   ]
@@ -101,6 +122,7 @@ http { access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}
   console.log('rerun: npx tsx bench/routing/run.ts   (BENCH_SECONDS=10 for longer runs)')
 
   for (const child of children) child.kill('SIGTERM')
+  await tunnel.stop()
   await app.close()
   upstream.close()
   await rm(dir, { recursive: true, force: true })

@@ -7,7 +7,8 @@ import { connect as connectTcp } from 'node:net'
 import type { Logger } from 'pino'
 import { createWebSocketStream, WebSocket } from 'ws'
 import {
-  TUNNEL_GATEWAY_PORT_HEADER, TUNNEL_MAX_STREAMS, TUNNEL_PATH, TUNNEL_REPLACED_CLOSE_CODE, TUNNEL_SILENCE_LIMIT_MS, tunnelAuthority
+  TUNNEL_BOX_MAX_STREAMS, TUNNEL_GATEWAY_PORT_HEADER, TUNNEL_PATH, TUNNEL_REPLACED_CLOSE_CODE, TUNNEL_SESSION_MEMORY_MB, TUNNEL_SESSION_WINDOW_BYTES,
+  TUNNEL_SILENCE_LIMIT_MS, TUNNEL_STREAM_WINDOW_BYTES, tunnelAuthority
 } from '../../protocol/tunnel.js'
 import { jitteredDelay, type Backoff } from '../cloud/backoff.js'
 import type { TokenSource } from '../cloud/token.js'
@@ -49,7 +50,11 @@ export function createTunnelClient (options: TunnelClientOptions): TunnelClient 
   let current: WebSocket | undefined
   let connected = false
 
-  const http2 = createServer({ settings: { maxConcurrentStreams: TUNNEL_MAX_STREAMS } })
+  const http2 = createServer({
+    maxSessionMemory: TUNNEL_SESSION_MEMORY_MB,
+    settings: { maxConcurrentStreams: TUNNEL_BOX_MAX_STREAMS, initialWindowSize: TUNNEL_STREAM_WINDOW_BYTES }
+  })
+  http2.on('session', (session) => { session.once('connect', () => { session.setLocalWindowSize(TUNNEL_SESSION_WINDOW_BYTES) }) })
   http2.on('stream', (stream, headers) => { serveStream(stream, headers) })
   http2.on('sessionError', (err) => { log.debug({ err: err.message }, 'tunnel session error') })
 

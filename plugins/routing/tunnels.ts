@@ -10,7 +10,10 @@ import type { Duplex } from 'node:stream'
 import type { FastifyBaseLogger } from 'fastify'
 import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws'
 import { DeviceJwtError } from '../../protocol/device-jwt.js'
-import { TUNNEL_GATEWAY_PORT_HEADER, TUNNEL_MAX_STREAMS, TUNNEL_PATH, TUNNEL_REPLACED_CLOSE_CODE, tunnelAuthority } from '../../protocol/tunnel.js'
+import {
+  TUNNEL_GATEWAY_PORT_HEADER, TUNNEL_MAX_STREAMS, TUNNEL_PATH, TUNNEL_REPLACED_CLOSE_CODE, TUNNEL_SESSION_MEMORY_MB, TUNNEL_SESSION_WINDOW_BYTES,
+  TUNNEL_STREAM_WINDOW_BYTES, tunnelAuthority
+} from '../../protocol/tunnel.js'
 import { errorBody } from '../../server/errors.js'
 import type { DevicesApi } from '../devices/types.js'
 import { createBudget, meteredStream } from './tunnel-meter.js'
@@ -97,17 +100,23 @@ export function createTunnels (options: TunnelOptions): Tunnels {
     // At once (ARCHITECTURE §3 pitfall): a frame that arrives before the stream listens is lost.
     const raw = createWebSocketStream(ws)
     raw.on('error', () => { ws.terminate() })
+    // Alive: answered the last ping, or sent anything since (a pong can wait behind megabytes of data).
+    let answered = true
     const stream = meteredStream(raw, createBudget(options.bandwidth), {
-      received: (bytes) => { stats.bytesReceived += bytes },
+      received: (bytes) => { stats.bytesReceived += bytes; answered = true },
       sent: (bytes) => { stats.bytesSent += bytes }
     })
     stream.on('error', () => { ws.terminate() })
-    const session = connect('http://box.tunnel', { createConnection: () => stream })
-    session.on('error', (err) => { log.debug({ deviceId, err: err.message }, 'tunnel session error') })
+    const session = connect('http://box.tunnel', {
+      createConnection: () => stream,
+      maxSessionMemory: TUNNEL_SESSION_MEMORY_MB,
+      settings: { initialWindowSize: TUNNEL_STREAM_WINDOW_BYTES }
+    })
+    session.once('connect', () => { session.setLocalWindowSize(TUNNEL_SESSION_WINDOW_BYTES) })
+    session.on('error', (err) => { log.warn({ deviceId, err: err.message }, 'tunnel session error') })
     const authority = tunnelAuthority(port)
     const agent = new TunnelAgent(session, authority, { keepAlive: false, maxSockets: TUNNEL_MAX_STREAMS })
 
-    let answered = true
     ws.on('pong', () => { answered = true })
     const pinger = setInterval(() => {
       if (!answered) { log.warn({ deviceId }, 'box tunnel did not answer a ping: closed'); ws.terminate(); return }
