@@ -22,7 +22,7 @@ import { generateDeviceKeyPair } from '../../protocol/device-keys.js'
 import { boxSlug, TUNNEL_PATH } from '../../protocol/tunnel.js'
 import { instanceUrl, type ConfigInput } from '../../server/config.js'
 import { mqttUrl, registerBoxes, type Box } from '../devices/helpers.js'
-import { tempDir } from '../helpers/app.js'
+import { tempDir, type TestContext } from '../helpers/app.js'
 import { startSimulatedBox } from '../helpers/box-app.js'
 import { writeCredentials } from '../helpers/box.js'
 import { authHeaders, buildAuthApp, signUp } from '../helpers/auth.js'
@@ -31,7 +31,7 @@ import { cookieHeader, freePort, nextJson, openWebSocket, request } from '../hel
 import { BROWSER, signInOnInstance } from '../helpers/routing.js'
 import { until } from '../helpers/wait.js'
 
-async function startApp (t: Parameters<Parameters<typeof t.test>[1]>[0], config: Partial<ConfigInput> = {}): Promise<FastifyInstance> {
+async function startApp (t: TestContext, config: Partial<ConfigInput> = {}): Promise<FastifyInstance> {
   const port = await freePort()
   const app = await buildAuthApp(t, {
     installed: [devices, metrics, scheduler, tenants, routing],
