@@ -7,6 +7,7 @@ import type { ServerPlugin } from '../../server/plugins.js'
 import { createActivity, type InstanceActivity } from './activity.js'
 import { authorizeRoutes } from './authorize-routes.js'
 import { createLocalAuthorizer } from './authorizer.js'
+import { edgeExport } from './edge-export.js'
 import { installFrontDoor } from './front-door.js'
 import { createHostCookies } from './host-session.js'
 import { slugMatcher } from './hosts.js'
@@ -53,6 +54,7 @@ const routingPlugin = fp(async function routing (app) {
   })
   app.decorate('instanceRouter', { table, activity: activity.of })
   await app.register(authorizeRoutes({ authorizer, table, slugOf }))
+  await app.register(edgeExport({ table, slugOf, instances: tenantHost }))
 
   let activityHeartbeat: NodeJS.Timeout | undefined
   app.addHook('onReady', async () => {
