@@ -4,11 +4,12 @@
 // does not run here), and that single sign-on still holds behind an edge: the forward-auth endpoint
 // as Traefik calls it, and a real nginx (Debian's nginx-light) with deploy/nginx/edge's locations.
 import { execFile, spawn } from 'node:child_process'
-import { chmod, mkdir, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
 import Value from 'typebox/value'
+import { parse } from 'yaml'
 import { TRAEFIK_NAMES } from '../../plugins/routing/edge-export.js'
 import { TraefikDynamicConfig } from '../../plugins/routing/traefik-schema.js'
 import { packageInfo } from '../../server/package-info.js'
@@ -185,4 +186,19 @@ http {
     t.notOk(TRAEFIK_NAMES.instance(instance.slug) in (await traefik()).http.services)
     t.notMatch(await nginxMap(), host)
   })
+})
+
+t.test('the example Traefik configuration reads the export and routes the console', async (t) => {
+  const read = async (file: string): Promise<unknown> => parse(await readFile(path.join(packageInfo.root, 'deploy/traefik', file), 'utf8'))
+  const main = await read('traefik.yml') as { providers: { http: { endpoint: string, headers: Record<string, string> }, file: { directory: string } } }
+  t.match(new URL(main.providers.http.endpoint).pathname, '/api/routing/traefik', 'the HTTP provider polls the export')
+  t.match(main.providers.http.headers.Authorization, /^Bearer /, 'with the edge token')
+  const dynamic = await read('dynamic/console.yml') as { http: Pick<TraefikDynamicConfig['http'], 'routers' | 'services'> }
+  // The file has no middlewares (the export brings them); the schema wants the key.
+  const routing = { http: { ...dynamic.http, middlewares: {} } }
+  t.ok(Value.Check(TraefikDynamicConfig, routing), [...Value.Errors(TraefikDynamicConfig, routing)].map((error) => `${error.instancePath} ${error.message}`).join('; '))
+  t.match(dynamic.http.routers.console!.rule, /^Host\(`[^`]+`\)$/)
+  const script = path.join(packageInfo.root, 'deploy/nginx/edge/refresh-map.sh')
+  await t.resolves(run('sh', ['-n', script]), 'refresh-map.sh parses')
+  t.notMatch(await readFile(script, 'utf8'), /curl[^\n]*\$EDGE_TOKEN/, 'the token is never on curl\'s command line')
 })
