@@ -8,6 +8,7 @@ import type { ServerPlugin } from '../../server/plugins.js'
 import { metricsGate } from './access.js'
 import { collectDevices, collectTenants, collectWorkers } from './collectors.js'
 import { measureRequests } from './http.js'
+import { collectDatabase, collectRouter } from './router-database.js'
 
 export const METRICS_PREFIX = 'openclaw_cloud_'
 
@@ -25,6 +26,8 @@ const metricsPlugin = fp(async function metrics (app) {
   measureRequests(app, registry)
   const attach = [collectDevices(app, registry), collectTenants(app, registry)]
   collectWorkers(app, registry)
+  collectRouter(app, registry)
+  collectDatabase(app, registry)
 
   // Plugins load in dependency order, and this one depends on none: their decorations exist by onReady.
   const detach: Array<() => void> = []
@@ -45,5 +48,5 @@ const metricsPlugin = fp(async function metrics (app) {
 
 export const metrics: ServerPlugin = {
   plugin: metricsPlugin,
-  description: 'Prometheus metrics at /metrics: HTTP requests, the process, instances, workers, boxes and the MQTT broker'
+  description: 'Prometheus metrics at /metrics: HTTP requests, the process, the database, instances, workers, the router, boxes and the MQTT broker'
 }

@@ -14,5 +14,13 @@ export const routingConfig = {
   }),
   routingSignInPath: key(Type.String({ pattern: '^/[^/\\\\]', default: '/sign-in' }), {
     env: 'ROUTING_SIGN_IN_PATH', allowed: 'a path on the console, e.g. /sign-in', description: 'Console page where a signed-out visitor of an instance signs in; it gets `?returnTo=<URL>` and must send the browser there afterwards.'
+  }),
+  edgeToken: key(Type.Optional(Type.String({ minLength: 32, maxLength: 512 })), {
+    env: 'EDGE_TOKEN', secret: true, allowed: 'a random string of at least 32 characters',
+    description: 'Bearer token with which an edge proxy (Traefik\'s HTTP provider, a script writing an nginx map) reads `/api/routing/traefik` and `/api/routing/nginx`; admins can read them without it.'
+  }),
+  edgeRouterUrl: key(Type.Optional(Type.String({ pattern: '^https?://[^/?#@]+$' })), {
+    env: 'EDGE_ROUTER_URL', allowed: 'an http(s) origin without a path, e.g. http://10.0.0.2:3000',
+    description: 'Where an edge proxy reaches this server: its forward-auth checks and instance hosts that are not running go there. Default: PUBLIC_URL.'
   })
 }

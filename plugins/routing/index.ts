@@ -7,10 +7,11 @@ import type { ServerPlugin } from '../../server/plugins.js'
 import { createActivity, type InstanceActivity } from './activity.js'
 import { authorizeRoutes } from './authorize-routes.js'
 import { createLocalAuthorizer } from './authorizer.js'
+import { edgeExport } from './edge-export.js'
 import { installFrontDoor } from './front-door.js'
 import { createHostCookies } from './host-session.js'
 import { slugMatcher } from './hosts.js'
-import { createProxyEngine } from './proxy.js'
+import { createProxyEngine, type ProxyCounts } from './proxy.js'
 import { createRouteTable, type RouteTable } from './route-table.js'
 import { createTenantHost } from './tenant-host.js'
 
@@ -20,6 +21,8 @@ declare module 'fastify' {
       table: RouteTable
       /** Last request and open WebSockets of an instance, for idle stop. */
       activity: (tenantId: string) => InstanceActivity | undefined
+      /** Proxied requests and upgrades by outcome, for the metrics plugin. */
+      proxied: ProxyCounts
     }
   }
 }
@@ -51,8 +54,9 @@ const routingPlugin = fp(async function routing (app) {
       tenantHost.upgrade(request, socket, head)
     }
   })
-  app.decorate('instanceRouter', { table, activity: activity.of })
+  app.decorate('instanceRouter', { table, activity: activity.of, proxied: engine.counts })
   await app.register(authorizeRoutes({ authorizer, table, slugOf }))
+  await app.register(edgeExport({ table, slugOf, instances: tenantHost }))
 
   let activityHeartbeat: NodeJS.Timeout | undefined
   app.addHook('onReady', async () => {
