@@ -1,7 +1,6 @@
 // Claiming an online box by the device authorization grant (RFC 8628) over HTTP: the box (device JWT)
 // asks for a code and polls; its owner approves or denies in a browser; the claim reaches the box over
 // MQTT. Refusals (someone else's box, unverified account) are shown to the approver and denied to the box.
-import type { FastifyInstance } from 'fastify'
 import t, { type Test } from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DEVICE_CODE_PATH, DEVICE_POLL_PATH, type DeviceCodeGrant } from '../../protocol/device-flow.js'
@@ -9,19 +8,12 @@ import { generateDeviceKeyPair } from '../../protocol/device-keys.js'
 import type { ConfigInput } from '../../server/config.js'
 import { authHeaders, signUp } from '../helpers/auth.js'
 import { decide, openDeviceLink, signedInBrowser } from '../helpers/device-approval.js'
-import { freePort } from '../helpers/process.js'
-import { closeClient, configListener, registerClaimableBox, startDevicesApp, waitFor, type Box } from './helpers.js'
+import { closeClient, configListener, listenDevicesApp, registerClaimableBox, waitFor, type Box } from './helpers.js'
 
-interface Server { app: FastifyInstance, origin: string }
+type Server = Awaited<ReturnType<typeof listenDevicesApp>>
 
-/** Listening on a real port with PUBLIC_URL its address: the owner's browser talks to the issuer. */
-async function startServer (t: Test, config: Partial<ConfigInput> = {}): Promise<Server> {
-  const port = await freePort()
-  const origin = `http://127.0.0.1:${port}`
-  const app = await startDevicesApp(t, { config: { publicUrl: origin, port, deviceClaimPollInterval: 1, authRateLimit: 1000, ...config } })
-  await app.listen({ host: '127.0.0.1', port })
-  return { app, origin }
-}
+const startServer = async (t: Test, config: Partial<ConfigInput> = {}): Promise<Server> =>
+  await listenDevicesApp(t, { deviceClaimPollInterval: 1, authRateLimit: 1000, ...config })
 
 async function boxPost (server: Server, box: Box, path: string, body?: object): Promise<Response> {
   return await fetch(`${server.origin}${path}`, {

@@ -14,6 +14,7 @@ import type { ConfigInput } from '../../server/config.js'
 import type { Dialect } from '../../server/db.js'
 import { devices } from '../../plugins/devices/index.js'
 import { buildAuthApp } from '../helpers/auth.js'
+import { freePort } from '../helpers/process.js'
 export { until as waitFor } from '../helpers/wait.js'
 
 export async function startDevicesApp (t: Test, options: { dialect?: Dialect, config?: Partial<ConfigInput> } = {}): Promise<FastifyInstance> {
@@ -24,6 +25,15 @@ export async function startDevicesApp (t: Test, options: { dialect?: Dialect, co
   })
   await app.ready()
   return app
+}
+
+/** Listening on a real port with PUBLIC_URL its address, as the issuer must be for a browser (device-flow claims). */
+export async function listenDevicesApp (t: Test, config: Partial<ConfigInput> = {}): Promise<{ app: FastifyInstance, origin: string }> {
+  const port = await freePort()
+  const origin = `http://127.0.0.1:${port}`
+  const app = await startDevicesApp(t, { config: { publicUrl: origin, port, ...config } })
+  await app.listen({ host: '127.0.0.1', port })
+  return { app, origin }
 }
 
 export interface Box {
