@@ -16,6 +16,8 @@ const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 const SLOW_DOWN_STEP_SECONDS = 5
 /** Polls arrive up to this much early without being "too fast": timers and networks jitter. */
 const POLL_TOLERANCE_MS = 500
+/** How long the pace of a code started elsewhere is kept: its expiry is not known here. */
+const UNKNOWN_CODE_PACE_MS = 3_600_000
 
 export type PollOutcome = { claimed: Device } | { error: DevicePollErrorCode, interval: number }
 
@@ -50,24 +52,22 @@ export function createDeviceFlow (options: DeviceFlowOptions): DeviceFlow {
   const paces = new Map<string, Pace>()
   const keyOf = (deviceCode: string): string => createHash('sha256').update(deviceCode).digest('base64url')
 
-  function forgetExpired (): void {
-    const at = now()
+  let sweptAt = 0
+  /** Drops the paces of codes past their expiry, at most once a minute. */
+  function forgetExpired (at: number): void {
+    if (at - sweptAt < 60_000) return
+    sweptAt = at
     for (const [key, pace] of paces) if (pace.expiresAt <= at) paces.delete(key)
   }
 
-  /** Counts this poll; `slow_down` when it came before the interval was up (RFC 8628 §3.5). */
-  function paced (deviceCode: string): { tooFast: boolean, interval: number } {
-    const key = keyOf(deviceCode)
-    const at = now()
+  /** `slow_down` when this poll came before the interval was up (RFC 8628 §3.5); the interval grows for good. */
+  function tooFast (key: string, at: number): Pace | undefined {
     const pace = paces.get(key)
-    if (pace === undefined) {
-      paces.set(key, { lastPollAt: at, intervalSeconds: options.pollIntervalSeconds, expiresAt: at + 3_600_000 })
-      return { tooFast: false, interval: options.pollIntervalSeconds }
-    }
-    const tooFast = at < pace.lastPollAt + pace.intervalSeconds * 1000 - POLL_TOLERANCE_MS
-    if (tooFast) pace.intervalSeconds += SLOW_DOWN_STEP_SECONDS
+    if (pace === undefined) return undefined
+    const early = at < pace.lastPollAt + pace.intervalSeconds * 1000 - POLL_TOLERANCE_MS
+    if (early) pace.intervalSeconds += SLOW_DOWN_STEP_SECONDS
     pace.lastPollAt = at
-    return { tooFast, interval: pace.intervalSeconds }
+    return early ? pace : undefined
   }
 
   async function approveDevice ({ user, deviceInfo }: DeviceApproval): Promise<DeviceApprovalDecision> {
@@ -101,8 +101,8 @@ export function createDeviceFlow (options: DeviceFlowOptions): DeviceFlow {
       if (device === null) throw new DeviceNotFound(deviceId)
       if (device.state === 'revoked') throw new DeviceRevoked()
       if (device.ownerId != null) throw new AlreadyClaimed()
-      forgetExpired()
       const at = now()
+      forgetExpired(at)
       const deviceInfo: Record<string, string> = { boxId: device.id, model: device.model, requestedAt: shownTime(at), ip }
       if (device.firmwareVersion != null) deviceInfo.ua = `openclaw-box ${device.firmwareVersion}`
       const grant = await deviceAuthorizations.start({ clientId: BOX_CLIENT_ID, deviceInfo })
@@ -118,21 +118,28 @@ export function createDeviceFlow (options: DeviceFlowOptions): DeviceFlow {
     },
 
     async poll (deviceId, deviceCode) {
-      const { tooFast, interval } = paced(deviceCode)
-      if (tooFast) return { error: 'slow_down', interval }
+      const key = keyOf(deviceCode)
+      const at = now()
+      const early = tooFast(key, at)
+      if (early !== undefined) return { error: 'slow_down', interval: early.intervalSeconds }
       const outcome = await deviceAuthorizations.status(deviceCode)
+      if (outcome.status !== 'pending') paces.delete(key)
+      const interval = paces.get(key)?.intervalSeconds ?? options.pollIntervalSeconds
       switch (outcome.status) {
-        case 'pending': return { error: 'authorization_pending', interval }
+        case 'pending':
+          // Only live codes are paced (so guesses cost no memory); one started on another node or before a restart joins here.
+          if (!paces.has(key)) {
+            forgetExpired(at)
+            paces.set(key, { lastPollAt: at, intervalSeconds: interval, expiresAt: at + UNKNOWN_CODE_PACE_MS })
+          }
+          return { error: 'authorization_pending', interval }
         case 'denied': return { error: 'access_denied', interval }
         case 'expired': return { error: 'expired_token', interval }
         case 'approved': {
           // The approval claimed the box for the approver; a code of another box proves nothing here.
           const device = await options.find(deviceId)
           if (device === null) throw new DeviceNotFound(deviceId)
-          if (device.ownerId === outcome.userId) {
-            paces.delete(keyOf(deviceCode))
-            return { claimed: device }
-          }
+          if (device.ownerId === outcome.userId) return { claimed: device }
           // Owned by someone else: this code can no longer claim it. Unowned: the claim is being recorded.
           return { error: device.ownerId == null ? 'authorization_pending' : 'access_denied', interval }
         }
