@@ -43,6 +43,8 @@ export interface DeviceFlowClaimer {
   stop: () => void
 }
 
+const REQUEST_TIMEOUT_MS = 15_000
+
 class Rejected extends Error {
   constructor (readonly status: number, readonly body: unknown) {
     super(`the cloud answered ${status}`)
@@ -64,7 +66,8 @@ export function createDeviceFlowClaimer (options: DeviceFlowClaimerOptions): Dev
       method: 'POST',
       headers: { authorization: `Bearer ${await options.tokens.get()}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal
+      // A cloud that never answers must not stall the loop: the code stays good, the next poll retries.
+      signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
     })
     const answer: unknown = await response.json().catch(() => null)
     if (!response.ok) throw new Rejected(response.status, answer)
@@ -114,7 +117,7 @@ export function createDeviceFlowClaimer (options: DeviceFlowClaimerOptions): Dev
         const grant = await askForCode(signal)
         const expiresAt = Date.now() + grant.expires_in * 1000
         set({ kind: 'waiting', code: { userCode: grant.user_code, verificationUri: grant.verification_uri, verificationUriComplete: grant.verification_uri_complete, expiresAt: new Date(expiresAt).toISOString() } })
-        log.info({ userCode: grant.user_code, expiresIn: grant.expires_in }, 'showing a device code for claiming')
+        log.info({ expiresIn: grant.expires_in }, 'showing a device code for claiming')
         const outcome = await pollUntilSettled(grant, expiresAt, signal)
         log.info({ outcome }, 'device code settled')
         if (outcome === 'claimed') return
