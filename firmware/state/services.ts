@@ -9,6 +9,8 @@ export interface WantedServices {
   cloud: boolean
   /** The OpenClaw gateway: runs whenever the box is claimed, with or without the cloud. */
   gateway: boolean
+  /** Asking for and showing a device-flow claim code (RFC 8628): only while online and unclaimed. */
+  deviceFlow: boolean
 }
 
 export function servicesFor (snapshot: BoxSnapshot): WantedServices {
@@ -16,6 +18,7 @@ export function servicesFor (snapshot: BoxSnapshot): WantedServices {
   return {
     accessPoint: state === 'setup',
     cloud: state === 'online-unclaimed' || state === 'claimed' || state === 'offline',
-    gateway: snapshot.claim.claimed && state !== 'factory-reset' && state !== 'no-credentials'
+    gateway: snapshot.claim.claimed && state !== 'factory-reset' && state !== 'no-credentials',
+    deviceFlow: state === 'online-unclaimed'
   }
 }
