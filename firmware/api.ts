@@ -25,6 +25,7 @@ export async function startLocalApi (box: Box, options: { host: string, port: nu
       joining: s.joining ?? null,
       claim: s.claim,
       claimUrl: s.state === 'online-unclaimed' ? options.claimUrl ?? null : null,
+      deviceFlow: box.deviceFlow,
       configVersion: s.config?.version ?? null,
       lastError: s.lastError ?? null,
       accessPoint: box.accessPoint === undefined ? null : { ssid: box.accessPoint.ssid, address: box.accessPoint.address },

@@ -12,6 +12,7 @@ import { importPrivateKeyPem } from '../protocol/device-keys.js'
 import type { DesiredConfig } from '../protocol/payloads.js'
 import { startLocalApi, type LocalApi } from './api.js'
 import { createCommandHandler } from './cloud/commands.js'
+import { createDeviceFlowClaimer, type DeviceFlowClaimer, type DeviceFlowView } from './cloud/device-flow.js'
 import { createCloudLink, type CloudLink } from './cloud/link.js'
 import { createTelemetrySampler } from './cloud/telemetry.js'
 import { createTokenSource } from './cloud/token.js'
@@ -40,6 +41,8 @@ export interface Box {
   readonly gateway: GatewaySupervisor | undefined
   readonly cloud: CloudLink | undefined
   readonly tunnel: TunnelClient | undefined
+  /** The device-flow claim code shown now (RFC 8628), or null. */
+  readonly deviceFlow: DeviceFlowView | null
   dispatch: (event: BoxEvent) => Promise<void>
   press: (press: ButtonPress) => void
   whenState: (state: BoxState, timeoutMs?: number) => Promise<BoxSnapshot>
@@ -94,7 +97,7 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
 
   // ── display ──
   let drawing: Promise<void> = Promise.resolve()
-  const screenContext = (): ScreenContext => ({ deviceId, accessPoint, claimUrl, gatewayStatus: gateway?.status })
+  const screenContext = (): ScreenContext => ({ deviceId, accessPoint, claimUrl, gatewayStatus: gateway?.status, deviceFlow: deviceFlow?.status })
   const draw = (status = false): Promise<void> => {
     drawing = drawing.then(() => drivers.display.show(status ? statusScreen(snapshot, screenContext()) : screenFor(snapshot, screenContext())))
       .catch((err: unknown) => { log.error({ err }, 'display update failed') })
@@ -130,6 +133,8 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
   // ── cloud ──
   let cloud: CloudLink | undefined
   let tunnel: TunnelClient | undefined
+  let deviceFlow: DeviceFlowClaimer | undefined
+  const logApplyFailure = (err: unknown): void => { if (!(err instanceof InvalidTransition)) log.error({ err }, 'applying the desired config failed') }
   async function applyConfig (config: DesiredConfig): Promise<boolean> {
     if (snapshot.config !== undefined && config.version <= snapshot.config.version) return false
     const before = JSON.stringify(snapshot.config?.gateway?.settings ?? {})
@@ -156,7 +161,7 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
       firmwareVersion: FIRMWARE_VERSION,
       telemetryIntervalMs: options.telemetryIntervalMs,
       sampleTelemetry: () => sampler.sample({ status: gateway?.status ?? 'stopped', restarts: gateway?.restarts ?? 0 }),
-      onConfig: (config) => { applyConfig(config).catch((err: unknown) => { if (!(err instanceof InvalidTransition)) log.error({ err }, 'applying the desired config failed') }) },
+      onConfig: (config) => { applyConfig(config).catch(logApplyFailure) },
       onCommand: createCommandHandler({
         gateway,
         system: drivers.system,
@@ -164,6 +169,14 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
         applyConfig,
         factoryReset: () => dispatch({ type: 'factory-reset' })
       })
+    })
+    deviceFlow = createDeviceFlowClaimer({
+      serverUrl: creds.serverUrl,
+      tokens,
+      log: log.child({ component: 'device-flow' }),
+      retryMs: options.claimRetryMs,
+      onChange: () => { redraw() },
+      onClaimed: (config) => { applyConfig(config).catch(logApplyFailure) }
     })
   }
 
@@ -187,6 +200,8 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
     else await gateway?.stop()
     if (wanted.tunnel) tunnel?.start()
     else await tunnel?.stop()
+    if (wanted.deviceFlow) deviceFlow?.start()
+    else deviceFlow?.stop()
     // A boot re-enters the loaded state, so work cut short by a power cut (a reset) is resumed.
     if (previous.state !== snapshot.state || event.type === 'boot') enterState()
     redraw()
@@ -248,6 +263,7 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
   }
 
   // ── user-facing surfaces ──
+  const currentDeviceFlow = (): DeviceFlowView | null => deviceFlow?.status.kind === 'waiting' ? deviceFlow.status.code : null
   const networks = async (): Promise<WifiNetwork[]> => await drivers.wifi.scan()
   const setupView = (): SetupView => ({
     state: snapshot.state,
@@ -255,6 +271,7 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
     joining: snapshot.joining?.ssid,
     deviceId,
     claimUrl: snapshot.state === 'online-unclaimed' ? claimUrl : undefined,
+    deviceFlow: currentDeviceFlow() ?? undefined,
     owner: snapshot.claim.owner,
     instanceUrl: snapshot.claim.instanceUrl,
     portalUrl: setupPortalUrl()
@@ -304,6 +321,7 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
     gateway,
     cloud,
     tunnel,
+    get deviceFlow () { return currentDeviceFlow() },
     dispatch,
     press,
     whenState (state, timeoutMs = 10_000) {
@@ -325,6 +343,7 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
       epoch++
       for (const timer of stateTimers) clearTimeout(timer)
       await tunnel?.stop()
+      deviceFlow?.stop()
       await cloud?.stop()
       await gateway?.stop()
       await dns?.close()

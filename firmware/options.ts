@@ -25,6 +25,8 @@ export interface BoxOptions {
   wifiCheckIntervalMs: number
   telemetryIntervalMs: number
   statusScreenMs: number
+  /** Pause before asking for a new device-flow claim code after a denial or a failed request. */
+  claimRetryMs: number
   gateway?: GatewayCommand
   simulatedNetworks?: SimulatedNetwork[]
   framebuffer: string
@@ -48,6 +50,7 @@ export function defaultOptions (credentialsFile: string, dataDir: string, simula
     wifiCheckIntervalMs: 10_000,
     telemetryIntervalMs: 30_000,
     statusScreenMs: 15_000,
+    claimRetryMs: 30_000,
     framebuffer: '/dev/fb0',
     framebufferSysfs: '/sys/class/graphics/fb0'
   }

@@ -1,5 +1,6 @@
 // What the display shows in each state: a pure function of the snapshot and what the daemon knows
 // at run time (the setup network, the claim link).
+import type { DeviceFlowStatus } from './cloud/device-flow.js'
 import type { Screen } from './drivers/types.js'
 import type { BoxSnapshot } from './state/machine.js'
 
@@ -8,6 +9,8 @@ export interface ScreenContext {
   accessPoint?: { ssid: string, password: string, address: string }
   claimUrl?: string
   gatewayStatus?: string
+  /** The device-flow claim code being shown, if any (cloud/device-flow.ts). */
+  deviceFlow?: DeviceFlowStatus
 }
 
 /** Wi-Fi join QR (the `WIFI:` scheme phones' cameras understand), with `\;,:"` escaped. */
@@ -32,12 +35,25 @@ export function screenFor (snapshot: BoxSnapshot, context: ScreenContext): Scree
     }
     case 'joining-wifi':
       return { title: 'Connecting…', lines: [`Joining "${snapshot.joining?.ssid ?? ''}"`] }
-    case 'online-unclaimed':
+    case 'online-unclaimed': {
+      const flow = context.deviceFlow
+      if (flow?.kind === 'waiting') {
+        return {
+          title: 'Scan to claim this box',
+          lines: [`Code: ${flow.code.userCode}`, `or open ${flow.code.verificationUri}`, 'and enter the code.', `Box ${context.deviceId ?? ''}`],
+          qr: flow.code.verificationUriComplete
+        }
+      }
+      if (flow?.kind === 'denied') {
+        return { title: 'Claim denied', lines: ['The request to claim this box', 'was denied. A new code follows.', `Box ${context.deviceId ?? ''}`] }
+      }
+      // No code yet (or no cloud): the label's claim code works without one.
       return {
         title: 'Scan to claim this box',
         lines: ['Sign in and enter the code', 'printed on the box label.', `Box ${context.deviceId ?? ''}`],
         ...(context.claimUrl === undefined ? {} : { qr: context.claimUrl })
       }
+    }
     case 'claimed':
       return {
         title: 'OpenClaw is ready',

@@ -6,8 +6,9 @@ import { installedPlugins } from '../server/installed-plugins.js'
 import { createScratchDatabase } from '../test/helpers/postgres.js'
 
 const name = process.argv[2]
-if (name === undefined || !/^[a-z][a-z0-9-]*$/.test(name)) {
-  console.error('usage: npm run db:migration -- <name-in-kebab-case>')
+// The name becomes part of the migration's class name, so it must be a valid identifier.
+if (name === undefined || !/^[a-z][a-zA-Z0-9]*$/.test(name)) {
+  console.error('usage: npm run db:migration -- <nameInCamelCase>  (letters and digits only: it becomes part of a class name)')
   process.exit(64)
 }
 

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
-import { databaseTarget, describeTarget, entitiesOf, migrate, openDatabase } from './db.js'
+import { databaseTarget, describeTarget, entitiesOf, migrate, openDatabase, type DatabaseStats } from './db.js'
 import { ensureInstallation, type Installation } from './entities.js'
 import { installErrorHandling } from './errors.js'
 import { installedPlugins } from './installed-plugins.js'
@@ -28,6 +28,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     orm: MikroORM
+    /** Failed queries so far (the metrics plugin exports them). */
+    databaseStats: DatabaseStats
     readiness: Readiness
     installation: Installation
     /** The plugins this server runs, in load order, and every plugin it could run. */
@@ -71,10 +73,12 @@ export const openclawCloud = fp<AppOptions>(async function openclawCloud (app, o
   const enabled = resolvePlugins(installed, config.plugins)
 
   const target = databaseTarget(config.databaseUrl, config.dataDir)
+  const databaseStats: DatabaseStats = { queryErrors: 0 }
   const orm = await openDatabase({
     target,
     entities: entitiesOf(installed),
-    logger: app.log as Logger
+    logger: app.log as Logger,
+    stats: databaseStats
   })
   app.addHook('onClose', async () => { await orm.close() })
   const applied = await migrate(orm)
@@ -82,6 +86,7 @@ export const openclawCloud = fp<AppOptions>(async function openclawCloud (app, o
 
   app.decorate('config', config)
   app.decorate('orm', orm)
+  app.decorate('databaseStats', databaseStats)
   app.decorate('readiness', createReadiness())
   app.decorate('installation', await ensureInstallation(orm.em.fork()))
   app.decorate('plugins', { enabled, installed })

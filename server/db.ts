@@ -1,6 +1,6 @@
 // The database: MikroORM on SQLite (embedded default, through libsql) or PostgreSQL (DATABASE_URL).
 // Both run the same entities; each dialect has its own generated migrations, applied on start.
-import { MikroORM, type EntitySchema, type LoggerNamespace, type Options } from '@mikro-orm/core'
+import { DefaultLogger, MikroORM, type EntitySchema, type LogContext, type LoggerNamespace, type LoggerOptions, type Options } from '@mikro-orm/core'
 import { LibSqlDriver } from '@mikro-orm/libsql'
 import { Migrator } from '@mikro-orm/migrations'
 import { PostgreSqlDriver } from '@mikro-orm/postgresql'
@@ -44,10 +44,28 @@ export function migrationsDir (dialect: Dialect): string {
   return path.join(here, 'migrations', dialect)
 }
 
+/** Plain counts of what the database did, read by the metrics plugin when scraped. */
+export interface DatabaseStats { queryErrors: number }
+
 export interface OpenDatabaseOptions {
   target: DatabaseTarget
   entities: EntitySchema[]
   logger: Logger
+  /** Counted into as queries fail. */
+  stats?: DatabaseStats
+}
+
+/**
+ * MikroORM reports every query it ran, failed ones with level "error", to its logger (which prints
+ * only in debug mode): counting there sees every failed query, whichever driver and caller.
+ */
+class CountingLogger extends DefaultLogger {
+  constructor (options: LoggerOptions, private readonly stats: DatabaseStats) { super(options) }
+
+  override logQuery (context: { query: string } & LogContext): void {
+    if (context.level === 'error') this.stats.queryErrors++
+    super.logQuery(context)
+  }
 }
 
 /** The core's entities and every installed plugin's, enabled or not: the schema does not depend on the plugin choice. */
@@ -63,7 +81,7 @@ export async function openDatabase (options: OpenDatabaseOptions): Promise<Mikro
   }
 }
 
-async function connect ({ target, entities, logger }: OpenDatabaseOptions): Promise<MikroORM> {
+async function connect ({ target, entities, logger, stats = { queryErrors: 0 } }: OpenDatabaseOptions): Promise<MikroORM> {
   const shared: Options = {
     entities,
     discovery: { warnWhenNoEntities: false },
@@ -81,7 +99,8 @@ async function connect ({ target, entities, logger }: OpenDatabaseOptions): Prom
     },
     allowGlobalContext: false,
     debug: logger.isLevelEnabled('trace') ? (['query'] satisfies LoggerNamespace[]) : false,
-    logger: (message) => logger.trace({ orm: message }, 'database')
+    logger: (message) => logger.trace({ orm: message }, 'database'),
+    loggerFactory: (options) => new CountingLogger(options, stats)
   }
   if (target.dialect === 'sqlite') {
     if (target.location !== ':memory:') await mkdir(path.dirname(target.location), { recursive: true })

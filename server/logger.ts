@@ -35,17 +35,32 @@ export interface LogShipping {
 /** The app name on every line in Loki; with `env` and `level` the only labels, so streams stay few. */
 export const LOKI_APP_LABEL = 'openclaw-cloud'
 
-function lokiTarget (level: string, lokiUrl: string, environment: string): TransportTargetOptions {
+export interface LokiEndpoint {
+  /** LOKI_URL without credentials, ending in a slash. */
+  base: string
+  /** Loki's push API (JSON). */
+  pushUrl: string
+  /** Credentials from LOKI_URL's user:password@, sent as basic auth. */
+  basicAuth?: { username: string, password: string }
+}
+
+/** Where and how to push to the Loki that LOKI_URL names. */
+export function lokiEndpoint (lokiUrl: string): LokiEndpoint {
   const url = new URL(lokiUrl)
   const basicAuth = url.username === '' ? undefined : { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
   url.username = ''
   url.password = ''
-  // pino-loki resolves its endpoint `loki/api/v1/push` against this base: a path prefix needs the slash.
+  // The push endpoint `loki/api/v1/push` resolves against this base: a path prefix needs the slash.
   if (!url.pathname.endsWith('/')) url.pathname += '/'
+  return { base: url.toString(), pushUrl: new URL('loki/api/v1/push', url).toString(), ...(basicAuth === undefined ? {} : { basicAuth }) }
+}
+
+function lokiTarget (level: string, lokiUrl: string, environment: string): TransportTargetOptions {
+  const { base, basicAuth } = lokiEndpoint(lokiUrl)
   return {
     target: import.meta.resolve('pino-loki'),
     level,
-    options: { host: url.toString(), basicAuth, labels: { app: LOKI_APP_LABEL, env: environment }, batching: { interval: 2 } }
+    options: { host: base, basicAuth, labels: { app: LOKI_APP_LABEL, env: environment }, batching: { interval: 2 } }
   }
 }
 

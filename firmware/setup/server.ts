@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
+import type { DeviceFlowView } from '../cloud/device-flow.js'
 import type { WifiNetwork } from '../drivers/types.js'
 import type { BoxState } from '../state/machine.js'
 import { renderSetupPage } from './page.js'
@@ -17,6 +18,8 @@ export interface SetupView {
   claimUrl?: string
   owner?: string
   instanceUrl?: string
+  /** The device-flow claim code to show while online and unclaimed. */
+  deviceFlow?: DeviceFlowView
   /** `http://<box address>/` on the setup network. */
   portalUrl: string
 }

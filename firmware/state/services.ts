@@ -11,6 +11,8 @@ export interface WantedServices {
   gateway: boolean
   /** The tunnel that makes the gateway reachable at the box's URL: only while claimed and online. */
   tunnel: boolean
+  /** Asking for and showing a device-flow claim code (RFC 8628): only while online and unclaimed. */
+  deviceFlow: boolean
 }
 
 export function servicesFor (snapshot: BoxSnapshot): WantedServices {
@@ -19,6 +21,7 @@ export function servicesFor (snapshot: BoxSnapshot): WantedServices {
     accessPoint: state === 'setup',
     cloud: state === 'online-unclaimed' || state === 'claimed' || state === 'offline',
     gateway: snapshot.claim.claimed && state !== 'factory-reset' && state !== 'no-credentials',
-    tunnel: state === 'claimed'
+    tunnel: state === 'claimed',
+    deviceFlow: state === 'online-unclaimed'
   }
 }

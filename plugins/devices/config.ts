@@ -45,6 +45,9 @@ export const devicesConfig = {
   claimRateWindow: key(Type.Integer({ minimum: 100, maximum: 86_400_000, default: 60_000 }), {
     env: 'CLAIM_RATE_WINDOW', description: 'Window of `CLAIM_RATE_LIMIT`, in milliseconds.'
   }),
+  deviceClaimPollInterval: key(Type.Integer({ minimum: 1, maximum: 60, default: 5 }), {
+    env: 'DEVICE_CLAIM_POLL_INTERVAL', description: 'Seconds a box waits between polls while its device-flow claim code awaits approval (RFC 8628 `interval`); polling faster is answered `slow_down`.'
+  }),
   redisUrl: key(Type.Optional(Type.String({ pattern: '^rediss?://.+' })), {
     env: 'REDIS_URL', secret: true, allowed: 'a redis:// or rediss:// URL',
     description: 'Redis shared by several server processes: with it they form one MQTT broker (`mqemitter-redis`, sessions and retained messages in `aedes-persistence-redis`), so a box connected to any node gets commands sent through any other.'

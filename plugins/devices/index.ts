@@ -12,12 +12,14 @@ import { createAuthenticate } from './auth.js'
 import { startBroker, type DeviceBroker } from './broker.js'
 import { createClaims } from './claims.js'
 import { createCommands } from './commands.js'
+import { createDeviceFlow } from './device-flow.js'
 import { Device, devicesEntities } from './entities.js'
 import type { DeviceMessage } from './payloads.js'
 import { createPresence } from './presence.js'
 import { countDevices, getBatch, getDevice, registerBatch, restoreDevice, revokeDevice, searchDevices } from './registry.js'
 import { adminRoutes } from './routes/admin.js'
 import { deviceRoutes } from './routes/device.js'
+import { deviceFlowRoutes } from './routes/device-flow.js'
 import { factoryRoutes } from './routes/factory.js'
 import { ownerRoutes } from './routes/owner.js'
 import { createBrokerStats } from './stats.js'
@@ -72,6 +74,15 @@ const devicesPlugin = fp(async function devices (app) {
     maxFailures: config.claimMaxFailures,
     lockoutWindowMs: config.claimLockoutWindow
   })
+
+  const deviceFlow = createDeviceFlow({
+    authorizationServer: app.authorizationServer,
+    claims,
+    find: (deviceId) => orm.em.fork().findOne(Device, { id: deviceId }),
+    requireEmailVerification: app.oauth.requireEmailVerification,
+    pollIntervalSeconds: config.deviceClaimPollInterval
+  })
+  await app.authorizationServer.registerClient(deviceFlow.client)
 
   /** A box that ran `factory-reset` (a result on its own authenticated session) has no owner any more. */
   async function settleCommand (deviceId: string, result: Parameters<typeof commands.recordResult>[1]): Promise<void> {
@@ -172,6 +183,7 @@ const devicesPlugin = fp(async function devices (app) {
   await app.register(ownerRoutes)
   await app.register(adminRoutes)
   await app.register(deviceRoutes)
+  await app.register(deviceFlowRoutes(deviceFlow))
 
   app.readiness.add('mqtt', async () => {
     if (broker === undefined) throw new Error('MQTT broker not started')

@@ -170,3 +170,7 @@ export const DeviceStatusView = Type.Object({
   claimed: Type.Boolean(),
   config: DesiredConfig
 })
+
+export function viewDeviceStatus (device: Device, config: DesiredConfig): Static<typeof DeviceStatusView> {
+  return { deviceId: device.id, model: device.model, state: device.state, claimed: device.ownerId != null, config }
+}

@@ -9,6 +9,7 @@ import { metricsGate } from './access.js'
 import { collectDevices, collectTenants, collectWorkers } from './collectors.js'
 import { measureRequests } from './http.js'
 import { collectTunnels } from './tunnels.js'
+import { collectDatabase, collectRouter } from './router-database.js'
 
 export const METRICS_PREFIX = 'openclaw_cloud_'
 
@@ -27,6 +28,8 @@ const metricsPlugin = fp(async function metrics (app) {
   const attach = [collectDevices(app, registry), collectTenants(app, registry)]
   collectWorkers(app, registry)
   collectTunnels(app, registry)
+  collectRouter(app, registry)
+  collectDatabase(app, registry)
 
   // Plugins load in dependency order, and this one depends on none: their decorations exist by onReady.
   const detach: Array<() => void> = []
@@ -47,5 +50,5 @@ const metricsPlugin = fp(async function metrics (app) {
 
 export const metrics: ServerPlugin = {
   plugin: metricsPlugin,
-  description: 'Prometheus metrics at /metrics: HTTP requests, the process, instances, workers, boxes and the MQTT broker'
+  description: 'Prometheus metrics at /metrics: HTTP requests, the process, the database, instances, workers, the router, boxes and the MQTT broker'
 }

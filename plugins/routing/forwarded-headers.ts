@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 
 /** Header names a client could use to claim an identity or a forwarding chain. */
-const IDENTITY_HEADERS = new Set([
+export const IDENTITY_HEADERS: ReadonlySet<string> = new Set([
   'forwarded', 'x-real-ip', 'x-client-ip', 'true-client-ip', 'cf-connecting-ip', 'x-cluster-client-ip',
   'remote-user', 'x-remote-user', 'x-user', 'x-email', 'x-authenticated-user'
 ])

@@ -9,10 +9,11 @@ import { createActivity, type InstanceActivity } from './activity.js'
 import { authorizeRoutes } from './authorize-routes.js'
 import { createLocalAuthorizer } from './authorizer.js'
 import { createBoxRoutes, type BoxRoutes } from './box-routes.js'
+import { edgeExport } from './edge-export.js'
 import { installFrontDoor } from './front-door.js'
 import { createHostCookies } from './host-session.js'
 import { slugMatcher } from './hosts.js'
-import { createProxyEngine } from './proxy.js'
+import { createProxyEngine, type ProxyCounts } from './proxy.js'
 import { createRouteTable, type RouteTable } from './route-table.js'
 import { createTenantHost, type BoxAccess } from './tenant-host.js'
 import { createTunnels, type TunnelStats, type Tunnels } from './tunnels.js'
@@ -26,6 +27,8 @@ declare module 'fastify' {
       activity: (tenantId: string) => InstanceActivity | undefined
       /** Box tunnels on this server node; undefined while the devices plugin is off. */
       readonly tunnels: TunnelStats | undefined
+      /** Proxied requests and upgrades by outcome, for the metrics plugin. */
+      proxied: ProxyCounts
     }
   }
 }
@@ -61,8 +64,9 @@ const routingPlugin = fp(async function routing (app) {
       tenantHost.upgrade(request, socket, head)
     }
   })
-  app.decorate('instanceRouter', { table, activity: activity.of, get tunnels () { return tunnels?.stats } })
+  app.decorate('instanceRouter', { table, activity: activity.of, proxied: engine.counts, get tunnels () { return tunnels?.stats } })
   await app.register(authorizeRoutes({ authorizer, ownerOf: (slug) => (boxes.route(slug) ?? table.get(slug))?.ownerId, slugOf }))
+  await app.register(edgeExport({ table, slugOf, instances: tenantHost }))
 
   let activityHeartbeat: NodeJS.Timeout | undefined
   app.addHook('onReady', async () => {

@@ -7,6 +7,10 @@ import { createProxyServer } from 'http-proxy-3'
 import { stripResponseHopByHop } from './forwarded-headers.js'
 
 export type UpstreamFailure = 'unreachable' | 'timeout' | 'client-gone'
+export type ProxyOutcome = 'forwarded' | UpstreamFailure
+
+/** Plain counts of proxied requests and WebSocket upgrades by outcome, read by the metrics plugin when scraped. */
+export interface ProxyCounts { http: Record<ProxyOutcome, number>, websocket: Record<ProxyOutcome, number> }
 
 /** Where a request goes: a URL, reached by the shared keep-alive agent unless another is given (a box's tunnel). */
 export interface Upstream { target: string, agent?: Agent }
@@ -14,6 +18,7 @@ export interface Upstream { target: string, agent?: Agent }
 export interface ProxyEngine {
   web: (req: IncomingMessage, res: ServerResponse, upstream: Upstream, onFailure: (failure: UpstreamFailure, err: Error) => void) => void
   ws: (req: IncomingMessage, socket: Duplex, head: Buffer, upstream: Upstream, onFailure: (failure: UpstreamFailure, err: Error) => void) => void
+  counts: ProxyCounts
   close: () => void
 }
 
@@ -22,8 +27,15 @@ export function createProxyEngine ({ upstreamTimeoutMs }: { upstreamTimeoutMs: n
   // xfwd off: the router sets X-Forwarded-* itself, overwriting; http-proxy would append.
   const proxy = createProxyServer({ agent, xfwd: false, changeOrigin: false, proxyTimeout: upstreamTimeoutMs, ws: true })
   const timedOut = new WeakSet<IncomingMessage>()
+  const zero = (): Record<ProxyOutcome, number> => ({ forwarded: 0, unreachable: 0, timeout: 0, 'client-gone': 0 })
+  const counts: ProxyCounts = { http: zero(), websocket: zero() }
   proxy.on('proxyReq', (proxyReq, req) => { proxyReq.once('timeout', () => { timedOut.add(req) }) })
-  proxy.on('proxyRes', (proxyRes) => { stripResponseHopByHop(proxyRes.headers, proxyRes.statusCode === 101) })
+  proxy.on('proxyRes', (proxyRes) => {
+    counts.http.forwarded++
+    stripResponseHopByHop(proxyRes.headers, proxyRes.statusCode === 101)
+  })
+  // Emitted once the upstream accepted the upgrade and the two sockets are piped.
+  proxy.on('open', () => { counts.websocket.forwarded++ })
   // Errors come to each call's callback; the emitter's own event would otherwise be unhandled.
   proxy.on('error', () => undefined)
   proxy.on('econnreset', () => undefined)
@@ -33,11 +45,20 @@ export function createProxyEngine ({ upstreamTimeoutMs }: { upstreamTimeoutMs: n
 
   return {
     web (req, res, { target, agent: via = agent }, onFailure) {
-      proxy.web(req, res, { target, agent: via }, (err) => { onFailure(classify(req, err), err) })
+      proxy.web(req, res, { target, agent: via }, (err) => {
+        const failure = classify(req, err)
+        counts.http[failure]++
+        onFailure(failure, err)
+      })
     },
     ws (req, socket, head, { target, agent: via = agent }, onFailure) {
-      proxy.ws(req, socket, head, { target, agent: via, proxyTimeout: 0 }, (err) => { onFailure(classify(req, err), err) })
+      proxy.ws(req, socket, head, { target, agent: via, proxyTimeout: 0 }, (err) => {
+        const failure = classify(req, err)
+        counts.websocket[failure]++
+        onFailure(failure, err)
+      })
     },
+    counts,
     close () {
       proxy.close()
       agent.destroy()

@@ -34,6 +34,9 @@ export interface BoxAccess {
   tunnel: (deviceId: string) => BoxTunnel | undefined
 }
 
+/** The request an instance host is asked for; `upgrade` for a WebSocket. */
+export interface GateTarget { method: string, url: string, upgrade?: boolean }
+
 export interface TenantHostOptions {
   config: Config
   slugOf: SlugOfHost
@@ -76,11 +79,11 @@ export function createTenantHost (options: TenantHostOptions) {
     res.end()
   }
 
-  function startSignIn (req: IncomingMessage, res: ServerResponse, slug: string): void {
+  function startSignIn (res: ServerResponse, slug: string, returnUrl: string | undefined): void {
     const origin = instanceUrl(config, slug)
     const state = randomBytes(16).toString('base64url')
     const verifier = newPkceVerifier()
-    const pending = cookies.sign({ host: slug, state, verifier, returnPath: safeReturnPath(req.url), expiresAt: Date.now() + SIGN_IN_TTL_SECONDS * 1000 })
+    const pending = cookies.sign({ host: slug, state, verifier, returnPath: safeReturnPath(returnUrl), expiresAt: Date.now() + SIGN_IN_TTL_SECONDS * 1000 })
     const location = authorizer.authorizationUrl({ clientId: origin, redirectUri: `${origin}${CALLBACK_PATH}`, state, codeChallenge: pkceChallenge(verifier) })
     redirect(res, location, [cookies.setCookie(cookies.pendingName, pending, SIGN_IN_TTL_SECONDS)])
   }
@@ -125,13 +128,13 @@ export function createTenantHost (options: TenantHostOptions) {
   }
 
   /** The owner check shared by HTTP and upgrades; a cookie-authenticated change must come from the instance's own origin. */
-  function admit (req: IncomingMessage, who: Identity & { userId: string }, slug: string, upgrade: boolean): { route: Route | BoxRoute } | { page: PageKind } {
+  function admit (req: IncomingMessage, who: Identity & { userId: string }, slug: string, method: string, upgrade: boolean): { route: Route | BoxRoute } | { page: PageKind } {
     const route = boxes.route(slug) ?? table.get(slug)
     if (route === undefined) return { page: 'not-found' }
     if (route.ownerId !== who.userId) return { page: 'forbidden' }
     const origin = req.headers.origin
     // Other instance hosts are same-site, so SameSite=Lax does not stop their pages from using this cookie.
-    if (who.kind === 'cookie' && (upgrade || !SAFE_METHODS.has(req.method ?? 'GET')) && origin !== undefined && origin !== instanceUrl(config, slug)) return { page: 'forbidden' }
+    if (who.kind === 'cookie' && (upgrade || !SAFE_METHODS.has(method)) && origin !== undefined && origin !== instanceUrl(config, slug)) return { page: 'forbidden' }
     return { route }
   }
 
@@ -166,25 +169,38 @@ export function createTenantHost (options: TenantHostOptions) {
     else if (last !== undefined && last.type !== 'stopped' && last.type !== 'routable') send(last)
   }
 
-  async function http (req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const slug = slugOf(req.headers.host)!
-    const [path, search] = (req.url ?? '/').split('?', 2) as [string, string | undefined]
-    if (path === CALLBACK_PATH) { await callback(req, res, slug, new URLSearchParams(search)); return }
+  /**
+   * Single sign-on and the owner check for a request to `target` on an instance host. Returns who may
+   * pass, or null after answering (callback, redirect to sign in, or the page saying why not); with
+   * `res` null it answers nothing and leaves the callback alone, for a proxy that only asks yes or no.
+   * The router calls it for its own requests, an edge proxy's forward-auth (edge-export.ts) for its.
+   */
+  async function gate (req: IncomingMessage, res: ServerResponse | null, slug: string, target: GateTarget): Promise<{ route: Route | BoxRoute, who: Identity } | null> {
+    const deny = (kind: PageKind, extra?: Record<string, string>): null => { if (res !== null) page(req, res, kind, extra); return null }
+    const [path, search] = target.url.split('?', 2) as [string, string | undefined]
+    if (path === CALLBACK_PATH) { if (res !== null) await callback(req, res, slug, new URLSearchParams(search)); return null }
 
     const who = await identify(req, parseCookies(req), slug, cookies, oauth)
-    if (who.kind === 'invalid-bearer') { page(req, res, 'unauthenticated', { 'www-authenticate': 'Bearer error="invalid_token"' }); return }
+    if (who.kind === 'invalid-bearer') return deny('unauthenticated', { 'www-authenticate': 'Bearer error="invalid_token"' })
     if (who.kind === 'anonymous') {
-      if ((req.method === 'GET' || req.method === 'HEAD') && wantsHtml(req.headers)) startSignIn(req, res, slug)
+      if (res === null) return null
+      if ((target.method === 'GET' || target.method === 'HEAD') && wantsHtml(req.headers)) startSignIn(res, slug, target.url)
       else page(req, res, 'unauthenticated', { 'www-authenticate': 'Bearer' })
-      return
+      return null
     }
-    const admitted = admit(req, who, slug, false)
-    if ('page' in admitted) { page(req, res, admitted.page); return }
-    const { route } = admitted
-    if (route.kind === 'container') {
-      activity.request(route.tenantId)
-      if (path === PROGRESS_PATH) { progress(req, res, route); return }
-    }
+    const admitted = admit(req, who, slug, target.method, target.upgrade === true)
+    if ('page' in admitted) return deny(admitted.page)
+    if (admitted.route.kind === 'container') activity.request(admitted.route.tenantId)
+    return { route: admitted.route, who }
+  }
+
+  async function http (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const slug = slugOf(req.headers.host)!
+    const url = req.url ?? '/'
+    const admitted = await gate(req, res, slug, { method: req.method ?? 'GET', url })
+    if (admitted === null) return
+    const { route, who } = admitted
+    if (route.kind === 'container' && url.split('?', 1)[0] === PROGRESS_PATH) { progress(req, res, route); return }
 
     const next = lifecycle(route)
     if ('page' in next) { page(req, res, next.page); return }
@@ -206,7 +222,7 @@ export function createTenantHost (options: TenantHostOptions) {
     }
     const who = await identify(req, parseCookies(req), slug, cookies, oauth)
     if (who.kind === 'anonymous' || who.kind === 'invalid-bearer') { refuse(401, 'Unauthorized'); return }
-    const admitted = admit(req, who, slug, true)
+    const admitted = admit(req, who, slug, req.method ?? 'GET', true)
     if ('page' in admitted) { refuse(admitted.page === 'not-found' ? 404 : 403, admitted.page === 'not-found' ? 'Not Found' : 'Forbidden'); return }
     const { route } = admitted
     const next = lifecycle(route)
@@ -222,6 +238,9 @@ export function createTenantHost (options: TenantHostOptions) {
 
   return {
     claims: (req: IncomingMessage): boolean => slugOf(req.headers.host) !== null,
+    gate,
+    lifecycle,
+    page,
     http (req: IncomingMessage, res: ServerResponse): void {
       http(req, res).catch((err: Error) => {
         log.error({ err }, 'instance host request failed')

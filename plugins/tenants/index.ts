@@ -2,11 +2,13 @@
 // converged to the database by the reconciler.
 import fp from 'fastify-plugin'
 import { instanceUrl } from '../../server/config.js'
+import { lokiEndpoint } from '../../server/logger.js'
 import type { ServerPlugin } from '../../server/plugins.js'
 import { tenantsEntities } from './entities.js'
 import { createTenantEvents } from './events.js'
 import { createIdleStopper } from './idle.js'
 import { installationId } from './installation.js'
+import { createLogShipping } from './log-shipping.js'
 import { resolvePlans } from './plans.js'
 import { createReconciler } from './reconciler.js'
 import { tenantRoutes } from './routes.js'
@@ -32,6 +34,7 @@ const tenantsPlugin = fp(async function tenants (app) {
   })
   const service = createTenantService({ orm, workers, plans, events, reconciler, dockerSocket: config.dockerSocket, volumeGraceSeconds: config.tenantVolumeGrace })
   const idle = createIdleStopper({ orm, plans, reconciler, log })
+  const logShipping = config.lokiUrl === undefined ? undefined : createLogShipping({ orm, workers, events, loki: lokiEndpoint(config.lokiUrl), environment: config.lokiEnvironment, log })
   app.decorate('tenants', {
     service,
     events,
@@ -39,7 +42,8 @@ const tenantsPlugin = fp(async function tenants (app) {
     wake: idle.wake,
     stats,
     countByStatus: service.countByStatus,
-    allocations: service.allocations
+    allocations: service.allocations,
+    logShipping
   })
   await app.register(tenantRoutes({ service, events, workers, urlOf }))
 
@@ -48,6 +52,7 @@ const tenantsPlugin = fp(async function tenants (app) {
   let idleCheck: Promise<unknown> = Promise.resolve()
   app.addHook('onReady', async () => {
     reconciler.start()
+    logShipping?.start()
     let checking = false
     idleTimer = setInterval(() => {
       if (checking) return // a slow check is still running; never two at once
@@ -63,6 +68,7 @@ const tenantsPlugin = fp(async function tenants (app) {
     await idleCheck
     await idle.flushActivity()
     await reconciler.close()
+    await logShipping?.close()
   })
 }, { name: 'tenants', dependencies: ['oauth', 'scheduler'] })
 

@@ -1,6 +1,7 @@
 // What the tenants plugin decorates on Fastify, for the plugins that build on it (routing, metrics);
 // see README.md.
 import type { TenantEvents } from './events.js'
+import type { LogShipping } from './log-shipping.js'
 import type { TenantService } from './service.js'
 import type { TenantStats } from './stats.js'
 
@@ -15,6 +16,8 @@ export interface TenantsApi {
   countByStatus: TenantService['countByStatus']
   /** Memory, CPUs and instances reserved on each worker (by worker id). */
   allocations: TenantService['allocations']
+  /** Instances' container output to Loki; present when LOKI_URL is set. */
+  logShipping?: LogShipping
 }
 
 declare module 'fastify' {

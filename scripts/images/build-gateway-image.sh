@@ -31,7 +31,13 @@ IMAGE="${IMAGE:-openclaw-cloud/openclaw:${OPENCLAW_VERSION}}"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/images/lib.sh
 . "$here/lib.sh"
-need docker npm tar ldd
+need docker npm tar ldd flock
+
+# Two builds at once (a test run and a developer, say) would install into the same cache directory
+# and delete each other's files; the second one waits here, then finds the image built.
+mkdir -p "$CACHE_DIR"
+exec 9>"$CACHE_DIR/gateway-build.lock"
+flock --nonblock 9 || { step "another gateway image build is running; waiting for it"; flock 9; }
 
 # The image records what it was built from; a changed recipe rebuilds (cheaply, from the cache).
 inputs_hash=$( { echo "$OPENCLAW_VERSION $NODE24_VERSION $NPM_VERSION";

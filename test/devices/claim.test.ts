@@ -1,24 +1,14 @@
 // Claiming a box with its label code over HTTP, and what the box learns over MQTT: one owner at a
 // time, guessing locked out per box and limited per client, release, transfer and factory reset.
 import type { FastifyInstance } from 'fastify'
-import type { MqttClient } from 'mqtt'
 import t from 'tap'
 import type { DesiredConfig } from '../../protocol/payloads.js'
 import { commandResultTopic, commandsTopic, configTopic } from '../../protocol/topics.js'
 import { authHeaders, signUp, type SignedInUser } from '../helpers/auth.js'
-import { closeClient, connectBox, registerClaimableBox, startDevicesApp, waitFor, type Box } from './helpers.js'
+import { closeClient, configListener, connectBox, registerClaimableBox, startDevicesApp, waitFor } from './helpers.js'
 
 const claim = (app: FastifyInstance, who: SignedInUser, deviceId: string, code: string) =>
   app.inject({ method: 'POST', url: '/api/devices/claim', headers: authHeaders(who, 'bearer'), payload: { deviceId, code } })
-
-/** A connected box that records every desired config it is sent. */
-async function configListener (app: FastifyInstance, box: Box): Promise<{ client: MqttClient, configs: DesiredConfig[], latest: () => DesiredConfig | undefined }> {
-  const configs: DesiredConfig[] = []
-  const client = await connectBox(app, box)
-  client.on('message', (topic, payload) => { if (topic === configTopic(box.id)) configs.push(JSON.parse(payload.toString()) as DesiredConfig) })
-  await client.subscribeAsync(configTopic(box.id), { qos: 1 })
-  return { client, configs, latest: () => configs.reduce<DesiredConfig | undefined>((newest, c) => newest === undefined || c.version > newest.version ? c : newest, undefined) }
-}
 
 t.test('the label code claims a box once; the box learns it over MQTT; nobody else can take it', async (t) => {
   const app = await startDevicesApp(t)

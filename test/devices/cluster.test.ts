@@ -61,3 +61,68 @@ t.test('a box on node A gets commands and its claim sent through node B', async 
   await waitFor('result through B', async () => ((await (await viaB(`/api/devices/${id}/commands/${sent.id}`)).json()) as { state: string }).state === 'succeeded', 10_000)
   t.pass('and its result, received on A, is visible through B')
 })
+
+t.test('the offline queue survives a restart of both nodes', async (t) => {
+  if (!(await requireComponents(t, postgresql, redis))) return
+  const database = await createScratchDatabase()
+  t.teardown(() => database.drop())
+  const shared = { DATABASE_URL: database.url, REDIS_URL: 'redis://127.0.0.1:6379', PUBLIC_URL: 'http://cloud.test' }
+  const a = await startServer(t, shared)
+  const b = await startServer(t, shared)
+
+  const id = generateDeviceId()
+  const keys = generateDeviceKeyPair()
+  const code = generateClaimCode()
+  const registered = await fetch(`${a.url}/api/factory/batches`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await factoryApiToken(a)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ batchId: `restart-${id.slice(4)}`, model: 'OpenClaw Box v1', devices: [{ deviceId: id, publicKey: exportPublicKeyRaw(keys.publicKey), claimCodeHash: await hashClaimCode(code) }] })
+  })
+  t.equal(registered.status, 200)
+  const owner = await accountToken(b, 'owner@restart.test')
+  // The owner's access token is a JWT of node B's key (each node keeps its own data directory), so every owner call goes to B.
+  const viaB = async (path: string, body?: object): Promise<Response> => await fetch(`${b.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${owner}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  t.equal((await viaB('/api/devices/claim', { deviceId: id, code })).status, 200)
+
+  /** The box as the firmware connects: a clean session that subscribes to its commands and config. */
+  async function connect (node: { url: string }): Promise<{ client: mqtt.MqttClient, commands: Command[], configs: DesiredConfig[] }> {
+    const password = await signDeviceJwt({ deviceId: id, privateKey: keys.privateKey, audience: 'http://cloud.test' })
+    const client = await mqtt.connectAsync(`${node.url.replace('http', 'ws')}/mqtt`, { clientId: id, username: id, password, reconnectPeriod: 0, clean: true })
+    const commands: Command[] = []
+    const configs: DesiredConfig[] = []
+    client.on('message', (topic, payload) => {
+      if (topic === commandsTopic(id)) commands.push(JSON.parse(payload.toString()) as Command)
+      if (topic === configTopic(id)) configs.push(JSON.parse(payload.toString()) as DesiredConfig)
+    })
+    await client.subscribeAsync([commandsTopic(id), configTopic(id)], { qos: 1 })
+    return { client, commands, configs }
+  }
+  const first = await connect(a)
+  await waitFor('the claimed config', () => first.configs.some((c) => c.claim.claimed), 10_000)
+  await first.client.endAsync()
+  await waitFor('the box offline', async () => ((await (await viaB(`/api/devices/${id}`)).json()) as { online: boolean }).online === false, 10_000)
+
+  const queued = await (await viaB(`/api/devices/${id}/commands`, { name: 'restart-gateway' })).json() as { id: string, state: string }
+  t.equal(queued.state, 'pending', 'a command for the offline box is queued')
+
+  // Power cut on both nodes: no shutdown hooks run.
+  await a.kill()
+  await b.kill()
+  await a.restart()
+  await b.restart()
+
+  // Queued through B, the box comes back on A.
+  const back = await connect(a)
+  t.teardown(() => back.client.endAsync(true))
+  await waitFor('the queued command', () => back.commands.some((c) => c.id === queued.id), 15_000)
+  await waitFor('the retained config', () => back.configs.some((c) => c.claim.claimed), 15_000)
+  t.pass('after both nodes restarted the box still gets its claimed config')
+  await back.client.publishAsync(commandResultTopic(id, queued.id), JSON.stringify({ id: queued.id, status: 'succeeded', ts: Date.now() }), { qos: 1 })
+  await waitFor('result through B', async () => ((await (await viaB(`/api/devices/${id}/commands/${queued.id}`)).json()) as { state: string }).state === 'succeeded', 10_000)
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  t.equal(back.commands.filter((c) => c.id === queued.id).length, 1, 'the queued command reached the box exactly once, and its result is visible on the other node')
+})

@@ -8,11 +8,13 @@ import { generateDeviceId } from '../../protocol/device-id.js'
 import { signDeviceJwt } from '../../protocol/device-jwt.js'
 import { exportPublicKeyRaw, generateDeviceKeyPair } from '../../protocol/device-keys.js'
 import { hashClaimCode, generateClaimCode } from '../../protocol/claim-code.js'
-import type { Telemetry } from '../../protocol/payloads.js'
+import type { DesiredConfig, Telemetry } from '../../protocol/payloads.js'
+import { configTopic } from '../../protocol/topics.js'
 import type { ConfigInput } from '../../server/config.js'
 import type { Dialect } from '../../server/db.js'
 import { devices } from '../../plugins/devices/index.js'
 import { buildAuthApp } from '../helpers/auth.js'
+import { freePort } from '../helpers/process.js'
 export { until as waitFor } from '../helpers/wait.js'
 
 export async function startDevicesApp (t: Test, options: { dialect?: Dialect, config?: Partial<ConfigInput> } = {}): Promise<FastifyInstance> {
@@ -23,6 +25,15 @@ export async function startDevicesApp (t: Test, options: { dialect?: Dialect, co
   })
   await app.ready()
   return app
+}
+
+/** Listening on a real port with PUBLIC_URL its address, as the issuer must be for a browser (device-flow claims). */
+export async function listenDevicesApp (t: Test, config: Partial<ConfigInput> = {}): Promise<{ app: FastifyInstance, origin: string }> {
+  const port = await freePort()
+  const origin = `http://127.0.0.1:${port}`
+  const app = await startDevicesApp(t, { config: { publicUrl: origin, port, ...config } })
+  await app.listen({ host: '127.0.0.1', port })
+  return { app, origin }
 }
 
 export interface Box {
@@ -80,6 +91,15 @@ export async function connectBox (app: FastifyInstance, box: Box, options: IClie
     connectTimeout: 5000,
     ...options
   })
+}
+
+/** A connected box that records every desired config it is sent. */
+export async function configListener (app: FastifyInstance, box: Box): Promise<{ client: MqttClient, configs: DesiredConfig[], latest: () => DesiredConfig | undefined }> {
+  const configs: DesiredConfig[] = []
+  const client = await connectBox(app, box)
+  client.on('message', (topic, payload) => { if (topic === configTopic(box.id)) configs.push(JSON.parse(payload.toString()) as DesiredConfig) })
+  await client.subscribeAsync(configTopic(box.id), { qos: 1 })
+  return { client, configs, latest: () => configs.reduce<DesiredConfig | undefined>((newest, c) => newest === undefined || c.version > newest.version ? c : newest, undefined) }
 }
 
 export async function closeClient (client: MqttClient): Promise<void> {

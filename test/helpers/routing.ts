@@ -6,6 +6,7 @@ import { routing } from '../../plugins/routing/index.js'
 import { scheduler } from '../../plugins/scheduler/index.js'
 import { tenants } from '../../plugins/tenants/index.js'
 import type { ConfigInput } from '../../server/config.js'
+import type { ServerPlugin } from '../../server/plugins.js'
 import { authHeaders, buildAuthApp, type SignedInUser } from './auth.js'
 import type { TestContext } from './app.js'
 import { cookieHeader, cookiesOf, freePort, request } from './local-hosts.js'
@@ -13,10 +14,11 @@ export { removeTenantResources } from './docker.js'
 
 export const BROWSER = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }
 
-export async function buildRouterApp (t: TestContext, config: Partial<ConfigInput> = {}): Promise<FastifyInstance> {
+/** `alsoInstalled`: further plugins beside the router's (e.g. metrics). */
+export async function buildRouterApp (t: TestContext, config: Partial<ConfigInput> = {}, alsoInstalled: ServerPlugin[] = []): Promise<FastifyInstance> {
   const port = await freePort()
   const app = await buildAuthApp(t, {
-    installed: [scheduler, tenants, routing],
+    installed: [scheduler, tenants, routing, ...alsoInstalled],
     config: { host: '127.0.0.1', port, publicUrl: `http://localhost:${port}`, appsDomain: 'localhost', ...config }
   })
   await app.listen({ host: '127.0.0.1', port })

@@ -122,7 +122,7 @@ t.test('the Grafana dashboard queries only metrics the server exports', async (t
 
   // The guides name metrics too; each must be one the server exports (a family name or one of its series).
   const families = new Set([...scraped.body.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]!))
-  for (const doc of ['plugins/metrics/README.md', 'docs/troubleshooting.md', 'docs/troubleshooting.zh-CN.md', 'docs/admin-guide.md']) {
+  for (const doc of ['plugins/metrics/README.md', 'docs/troubleshooting.md', 'docs/troubleshooting.zh-CN.md', 'docs/admin-guide.md', 'docs/admin-guide.zh-CN.md']) {
     for (const [name] of (await read(doc)).matchAll(/openclaw_cloud_[a-z0-9_]*[a-z0-9]/g)) {
       if (name.endsWith('_') || /^openclaw_cloud_(process|nodejs)$/.test(name)) continue
       t.ok(families.has(name) || exported.has(name), `${doc}: ${name} is exported`)

@@ -1,12 +1,15 @@
 // /metrics after real activity: HTTP requests, a box on the real MQTT broker with a device JWT
 // (telemetry, a dropped payload, refused auth and subscription, a command and its result) and an
-// instance on the local Docker engine with the stand-in image. Then who may scrape.
+// instance on the local Docker engine with the stand-in image; requests and a WebSocket proxied to
+// an instance, upstream errors, a failed database query. Then who may scrape.
+import net from 'node:net'
 import mqtt from 'mqtt'
 import t from 'tap'
 import { devices } from '../../plugins/devices/index.js'
 import { allowList } from '../../plugins/metrics/access.js'
 import { metrics } from '../../plugins/metrics/index.js'
 import { scheduler } from '../../plugins/scheduler/index.js'
+import { Tenant } from '../../plugins/tenants/entities.js'
 import { tenants } from '../../plugins/tenants/index.js'
 import { packageInfo } from '../../server/package-info.js'
 import { commandResultTopic, commandsTopic, telemetryTopic } from '../../protocol/topics.js'
@@ -16,6 +19,8 @@ import { authHeaders, buildAuthApp, signUp } from '../helpers/auth.js'
 import { buildTestApp } from '../helpers/app.js'
 import { docker as dockerComponent, dockerImage, requireComponents } from '../helpers/components.js'
 import { removeTenantResources } from '../helpers/docker.js'
+import { cookieHeader, nextJson, openWebSocket, request } from '../helpers/local-hosts.js'
+import { BROWSER, buildRouterApp, createInstance, signInOnInstance } from '../helpers/routing.js'
 import { parseMetrics, sampleValue, type Sample } from '../helpers/prometheus.js'
 import type { FastifyInstance } from 'fastify'
 
@@ -110,6 +115,54 @@ t.test('every metric reflects a session of real activity', async (t) => {
   t.ok(value('openclaw_cloud_process_resident_memory_bytes')! > 0, 'process metrics')
   t.ok(value('openclaw_cloud_nodejs_eventloop_lag_seconds') !== undefined, 'runtime metrics')
   t.equal(value('openclaw_cloud_build_info', { version: packageInfo.version }), 1)
+})
+
+t.test('proxied requests, upstream errors and failed database queries', async (t) => {
+  if (!(await requireComponents(t, dockerComponent, dockerImage(STANDIN)))) return
+  const cleanup: string[] = []
+  t.teardown(async () => { for (const id of cleanup) await removeTenantResources(id) })
+  const app = await buildRouterApp(t, { tenantImage: STANDIN, tenantPlans: { free: { memory: 128 * 1024 ** 2 } }, reconcileInterval: 1000, routingUpstreamTimeout: 1000 }, [metrics])
+  const alice = await signUp(app)
+  const instance = await createInstance(app, alice, 'free', cleanup)
+  t.equal(instance.events.at(-1), 'routable', instance.events.join(' '))
+  const before = await scrape(app)
+  t.equal(sampleValue(before, 'openclaw_cloud_proxy_requests_total', { protocol: 'http', outcome: 'forwarded' }), 0)
+  t.equal(sampleValue(before, 'openclaw_cloud_db_query_errors_total'), 0)
+
+  // The owner signs in on the instance host (not proxied: redirects and the callback), then uses it.
+  const cookie = cookieHeader((await signInOnInstance(instance.url, alice.cookie)).jar)
+  for (let i = 0; i < 3; i++) t.equal((await request(`${instance.url}/echo`, { headers: { cookie } })).status, 200)
+  const socket = await openWebSocket(instance.url.replace(/^http/, 'ws') + '/ws', { cookie, origin: instance.url })
+  t.equal((await nextJson<{ type: string }>(socket)).type, 'hello')
+  socket.close()
+
+  // The instance stops answering: first nothing listens (502), then it accepts and stays silent (504).
+  const silent = net.createServer(() => undefined)
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { silent.close() })
+  const setUpstream = async (upstream: string): Promise<void> => {
+    await app.orm.em.fork().nativeUpdate(Tenant, { id: instance.id }, { upstream })
+    await app.instanceRouter.table.refresh(instance.id)
+  }
+  await setUpstream('http://127.0.0.1:1')
+  t.equal((await request(`${instance.url}/`, { headers: { ...BROWSER, cookie } })).status, 502)
+  await setUpstream(`http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`)
+  t.equal((await request(`${instance.url}/`, { headers: { cookie } })).status, 504)
+
+  // A query the database refuses.
+  await t.rejects(app.orm.em.fork().getConnection().execute('select * from no_such_table'))
+
+  const after = await scrape(app)
+  const value = (name: string, labels?: Record<string, string>): number | undefined => sampleValue(after, name, labels)
+  t.equal(value('openclaw_cloud_proxy_requests_total', { protocol: 'http', outcome: 'forwarded' }), 3, 'the three requests to /echo')
+  t.equal(value('openclaw_cloud_proxy_requests_total', { protocol: 'websocket', outcome: 'forwarded' }), 1)
+  t.equal(value('openclaw_cloud_proxy_requests_total', { protocol: 'http', outcome: 'unreachable' }), 1)
+  t.equal(value('openclaw_cloud_proxy_requests_total', { protocol: 'http', outcome: 'timeout' }), 1)
+  t.equal(value('openclaw_cloud_proxy_requests_total', { protocol: 'http', outcome: 'client_gone' }), 0)
+  t.equal(value('openclaw_cloud_proxy_upstream_errors_total', { reason: 'unreachable' }), 1)
+  t.equal(value('openclaw_cloud_proxy_upstream_errors_total', { reason: 'timeout' }), 1)
+  t.equal(value('openclaw_cloud_db_query_errors_total'), 1)
+  t.notOk(after.some((sample) => sample.name.startsWith('openclaw_cloud_proxy_') && Object.values(sample.labels).some((label) => label.includes(instance.slug))), 'no instance in any label')
 })
 
 t.test('only the token or an allowed address may scrape', async (t) => {

@@ -4,19 +4,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Static } from 'typebox'
 import { deviceOf, requireDevice } from '../device-auth.js'
 import type { Device } from '../entities.js'
-import { DeviceStatusView } from '../schemas.js'
+import { DeviceStatusView, viewDeviceStatus } from '../schemas.js'
 
 export const deviceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['device']
   const { devices } = app
   app.addHook('onRequest', requireDevice(devices.verifyToken))
-  const status = (device: Device): Static<typeof DeviceStatusView> => ({
-    deviceId: device.id,
-    model: device.model,
-    state: device.state,
-    claimed: device.ownerId != null,
-    config: devices.claims.desiredConfig(device)
-  })
+  const status = (device: Device): Static<typeof DeviceStatusView> => viewDeviceStatus(device, devices.claims.desiredConfig(device))
 
   app.get('/api/device/status', {
     schema: { tags, summary: 'The calling box: whether it is claimed, and its desired config', response: { 200: DeviceStatusView } }

@@ -1,6 +1,7 @@
 // Clients of the authorization server are registered in code, by this plugin (the CLI) and by other
 // plugins (the router, the box claim flow), on every start: nothing to migrate, the same on every node.
 import type { ClientMetadata } from 'oidc-provider'
+import type { AuthUser } from '../types.js'
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code'
 export type GrantType = 'authorization_code' | 'refresh_token' | typeof DEVICE_CODE_GRANT
@@ -26,7 +27,21 @@ export interface ClientRegistration {
   trusted?: boolean
   /** Its access tokens may call this server's API, limited to the scopes granted (see README). */
   apiAccess?: boolean
+  /**
+   * Device code grant only: decides on an approval a signed-in user just gave one of this client's user
+   * codes, before the device learns the outcome (a box claim happens here). A refusal turns the approval
+   * into a denial (`access_denied`) and its reason is shown on the page.
+   */
+  approveDevice?: (approval: DeviceApproval) => Promise<DeviceApprovalDecision>
 }
+
+export interface DeviceApproval {
+  user: AuthUser
+  /** What the device authorization was started with (`deviceAuthorizations.start`). */
+  deviceInfo: Record<string, unknown>
+}
+
+export type DeviceApprovalDecision = { approved: true } | { approved: false, reason: string }
 
 export const CLI_CLIENT_ID = 'openclaw-cli'
 

@@ -89,7 +89,7 @@ ${form}
 
 export interface DeviceDescription { clientName: string, userCode: string, deviceInfo: Record<string, unknown>, signedInAs?: string }
 
-const DEVICE_FIELDS: Array<[string, string]> = [['boxId', 'Box'], ['name', 'Name'], ['model', 'Model'], ['ip', 'Requested from'], ['ua', 'Software']]
+const DEVICE_FIELDS: Array<[string, string]> = [['boxId', 'Box'], ['name', 'Name'], ['model', 'Model'], ['requestedAt', 'Asked at'], ['ip', 'Requested from'], ['ua', 'Software']]
 
 export function deviceConfirmPage ({ form, clientName, userCode, deviceInfo, signedInAs }: DeviceDescription & { form: string }): string {
   const rows = DEVICE_FIELDS
@@ -106,6 +106,11 @@ ${form}
 
 export function deviceSuccessPage ({ clientName }: { clientName: string }): string {
   return page('Device connected', `<p><strong>${escapeHtml(clientName)}</strong> is now connected to your account. You can close this page.</p>`)
+}
+
+/** The client refused the approval (e.g. the box belongs to someone else): nothing was connected. */
+export function deviceRefusedPage ({ clientName, message }: { clientName: string, message: string }): string {
+  return page('Device not connected', `${errorLine(message)}<p><strong>${escapeHtml(clientName)}</strong> has not been connected to your account.</p>`)
 }
 
 export function errorPage ({ error, description }: { error: string, description?: string }): string {

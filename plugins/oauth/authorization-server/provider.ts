@@ -8,10 +8,11 @@ import { User } from '../entities.js'
 import { LIFETIME } from '../lifetimes.js'
 import { SCOPES } from '../rbac.js'
 import type { OAuthServices } from '../services.js'
+import { toAuthUser } from '../users.js'
 import { createAdapter } from './adapter.js'
 import type { ClientRegistry } from './clients.js'
 import type { AuthorizationServerKeys } from './keys.js'
-import { deviceCodeInputPage, deviceConfirmPage, deviceSuccessPage, errorPage, pageCsp } from './pages.js'
+import { deviceCodeInputPage, deviceConfirmPage, deviceRefusedPage, deviceSuccessPage, errorPage, pageCsp } from './pages.js'
 
 export const OIDC_PREFIX = '/oidc'
 export const interactionPath = (uid: string): string => `${OIDC_PREFIX}/interaction/${uid}`
@@ -52,6 +53,31 @@ export function createProvider ({ config, services, clients, keys, log }: Provid
     const token = ctx.cookies.get(cookieName, { signed: false })
     if (token === undefined) return null
     return (await services.sessions.resolve(token))?.user ?? null
+  }
+
+  /**
+   * Runs the client's `approveDevice` on an approval oidc-provider has just recorded. A refusal (or a
+   * failure) turns it into a denial, so the device's next poll gets `access_denied` (RFC 8628 §3.5);
+   * the message to show is returned.
+   */
+  async function refusalOfApproval (ctx: KoaContextWithOIDC): Promise<string | undefined> {
+    const clientId = ctx.oidc.client!.clientId
+    const approve = clients.get(clientId)?.approveDevice
+    const code = ctx.oidc.deviceCode!
+    if (approve === undefined) return undefined
+    let message: string
+    try {
+      const user = await services.orm.em.fork().findOne(User, { id: code.accountId! })
+      const decision = user === null ? { approved: false, reason: 'Your account no longer exists.' } as const : await approve({ user: toAuthUser(user), deviceInfo: code.deviceInfo ?? {} })
+      if (decision.approved) return undefined
+      message = decision.reason
+    } catch (err) {
+      log.error({ err, clientId }, 'device approval failed')
+      message = 'The server could not complete this; start again on your device.'
+    }
+    Object.assign(code, { error: 'access_denied', errorDescription: message })
+    await code.save()
+    return message
   }
 
   const policy = interactionPolicy.base()
@@ -99,9 +125,11 @@ export function createProvider ({ config, services, clients, keys, log }: Provid
           const user = await consoleUser(ctx)
           sendPage(ctx, deviceConfirmPage({ form, clientName: client.clientName ?? client.clientId, deviceInfo, userCode, signedInAs: user?.email }))
         },
-        successSource (ctx) {
+        async successSource (ctx) {
           const client = ctx.oidc.client!
-          sendPage(ctx, deviceSuccessPage({ clientName: client.clientName ?? client.clientId }))
+          const clientName = client.clientName ?? client.clientId
+          const refusal = await refusalOfApproval(ctx)
+          sendPage(ctx, refusal === undefined ? deviceSuccessPage({ clientName }) : deviceRefusedPage({ clientName, message: refusal }))
         }
       },
       resourceIndicators: {

@@ -1,39 +1,24 @@
 // Ask for a password reset link. The answer is the same whether or not the email has an account.
-import { html, nothing, type TemplateResult } from 'lit'
+import { html, type PropertyDeclarations, type TemplateResult } from 'lit'
 import type { MailAnswer } from '../../data/auth.js'
-import { describeError } from '../../i18n/errors.js'
 import { t } from '../../i18n/locale.js'
-import { authFormStyles } from '../auth-form.styles.js'
-import { OcPage } from '../page.js'
+import { OcFormPage } from '../form-page.js'
 
-export class OcForgotPasswordPage extends OcPage {
-  static override styles = authFormStyles
-  static override properties = { busy: { state: true }, error: { state: true }, answer: { state: true } }
-  declare busy: boolean
-  declare error: string
+export class OcForgotPasswordPage extends OcFormPage {
+  static override properties: PropertyDeclarations = { answer: { state: true } }
   declare answer: MailAnswer | undefined
 
   protected get pageTitle (): string { return t('forgot.title') }
 
   constructor () {
     super()
-    this.busy = false
-    this.error = ''
     this.answer = undefined
   }
 
   private async submit (event: SubmitEvent): Promise<void> {
     event.preventDefault()
     const email = String(new FormData(event.target as HTMLFormElement).get('email'))
-    this.busy = true
-    this.error = ''
-    try {
-      this.answer = await this.services.auth.forgotPassword(email)
-    } catch (err) {
-      this.error = describeError(err)
-    } finally {
-      this.busy = false
-    }
+    await this.submitting(async () => { this.answer = await this.services.auth.forgotPassword(email) })
   }
 
   override render (): TemplateResult {
@@ -43,7 +28,7 @@ export class OcForgotPasswordPage extends OcPage {
         ${this.answer === undefined
           ? html`
             <p class="muted">${t('forgot.lead')}</p>
-            ${this.error === '' ? nothing : html`<p class="notice error" role="alert">${this.error}</p>`}
+            ${this.errorNotice()}
             <form @submit=${this.submit}>
               <label>${t('field.email')}<input name="email" type="email" autocomplete="email" required></label>
               <button class="primary" type="submit" ?disabled=${this.busy}>${t('forgot.submit')}</button>

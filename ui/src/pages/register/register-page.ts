@@ -1,25 +1,18 @@
 // Create a local account. The server answers the same whether or not the email is taken.
-import { html, nothing, type TemplateResult } from 'lit'
-import { MIN_PASSWORD_LENGTH, type MailAnswer } from '../../data/auth.js'
-import { describeError } from '../../i18n/errors.js'
+import { html, type PropertyDeclarations, type TemplateResult } from 'lit'
+import type { MailAnswer } from '../../data/auth.js'
 import { t } from '../../i18n/locale.js'
 import { queryParams } from '../../navigation.js'
-import { authFormStyles } from '../auth-form.styles.js'
-import { OcPage } from '../page.js'
+import { OcFormPage } from '../form-page.js'
 
-export class OcRegisterPage extends OcPage {
-  static override styles = authFormStyles
-  static override properties = { busy: { state: true }, error: { state: true }, done: { state: true } }
-  declare busy: boolean
-  declare error: string
+export class OcRegisterPage extends OcFormPage {
+  static override properties: PropertyDeclarations = { done: { state: true } }
   declare done: { email: string, answer: MailAnswer } | undefined
 
   protected get pageTitle (): string { return t('register.title') }
 
   constructor () {
     super()
-    this.busy = false
-    this.error = ''
     this.done = undefined
   }
 
@@ -27,20 +20,9 @@ export class OcRegisterPage extends OcPage {
     event.preventDefault()
     const form = new FormData(event.target as HTMLFormElement)
     const email = String(form.get('email'))
-    const password = String(form.get('password'))
-    if (password !== String(form.get('confirm'))) {
-      this.error = t('register.mismatch')
-      return
-    }
-    this.busy = true
-    this.error = ''
-    try {
-      this.done = { email, answer: await this.services.auth.register(email, password) }
-    } catch (err) {
-      this.error = describeError(err)
-    } finally {
-      this.busy = false
-    }
+    const password = this.confirmedPassword(form)
+    if (password === undefined) return
+    await this.submitting(async () => { this.done = { email, answer: await this.services.auth.register(email, password) } })
   }
 
   override render (): TemplateResult {
@@ -56,15 +38,10 @@ export class OcRegisterPage extends OcPage {
     return html`<div class="page narrow">
       <div class="card stack">
         <h1>${t('register.title')}</h1>
-        ${this.error === '' ? nothing : html`<p class="notice error" role="alert">${this.error}</p>`}
+        ${this.errorNotice()}
         <form @submit=${this.submit}>
           <label>${t('field.email')}<input name="email" type="email" autocomplete="email" required></label>
-          <div class="field">
-            <label for="password">${t('field.password')}</label>
-            <input id="password" name="password" type="password" autocomplete="new-password" required minlength=${MIN_PASSWORD_LENGTH} aria-describedby="password-hint">
-            <span class="hint" id="password-hint">${t('password.hint', { min: MIN_PASSWORD_LENGTH })}</span>
-          </div>
-          <label>${t('field.confirmPassword')}<input name="confirm" type="password" autocomplete="new-password" required minlength=${MIN_PASSWORD_LENGTH}></label>
+          ${this.newPasswordFields(t('field.password'))}
           <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? t('register.busy') : t('register.submit')}</button>
         </form>
         <p class="links small"><span>${t('register.haveAccount')} <a href=${returnTo === null ? '/sign-in' : `/sign-in?returnTo=${encodeURIComponent(returnTo)}`}>${t('nav.signIn')}</a></span></p>
