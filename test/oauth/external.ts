@@ -14,7 +14,7 @@ export interface ExternalServer { app: FastifyInstance, origin: string, mail: Ma
 
 export async function startExternalServer (t: Test, dialect: Dialect, config: Partial<ConfigInput>): Promise<ExternalServer> {
   const mail = await startMailServer(t)
-  const port = await freePort()
+  const port = config.port ?? await freePort()
   const origin = `http://127.0.0.1:${port}`
   const app = await buildAuthApp(t, { dialect, config: { publicUrl: origin, port, smtpUrl: mail.url, ...config } })
   await app.listen({ host: '127.0.0.1', port })
@@ -91,4 +91,70 @@ export async function deleteIdentity (server: ExternalServer, browser: Browser, 
 /** The CSRF token of the session a provider sign-in gave the browser. */
 export async function csrfOf (server: ExternalServer, browser: Browser): Promise<string> {
   return (await getJson<{ csrfToken: string }>(browser, `${server.origin}/api/auth/csrf`)).body.csrfToken
+}
+
+export interface JourneySpec<P> {
+  provider: string
+  /** The person at the provider; `email` undefined for providers that give none (WeChat). */
+  person: (subject: string, email: string | undefined, emailVerified: boolean) => P
+  standin: { signInAs: (person: P) => void, refusals: string[] }
+  /** Whether the provider can assert a verified email (WeChat cannot). */
+  givesEmail: boolean
+}
+
+/**
+ * The journey every provider must support, over HTTP: a local user links the provider, signs out,
+ * signs in with it next time, signs out; a tampered state is refused; an email the provider does not
+ * vouch for never opens an existing account; unlinking works, but never of the last way to sign in.
+ */
+export async function externalJourney<P> (t: Test, server: ExternalServer, spec: JourneySpec<P>): Promise<void> {
+  const { origin } = server
+  const { provider, standin } = spec
+  const listed = await getJson<{ providers: Array<{ id: string, url: string }> }>(new Browser(), `${origin}/api/auth/providers`)
+  t.match(listed.body.providers, [{ id: provider, url: `/api/auth/${provider}` }], `the sign-in page is offered ${provider}`)
+
+  const local = await registerLocally(server, `local-${provider}@example.com`)
+  const localId = (await me(server, local.browser)).body.id
+  standin.signInAs(spec.person('person-1', local.email, true))
+  t.equal((await providerRoundTrip(server, local.browser, `/api/auth/${provider}?link=1`)).location, `${origin}/account`, 'linked, back on the account page')
+  t.match(await identitiesOf(server, local.browser), [{ provider, canUnlink: true }])
+  t.equal(await signOut(server, local.browser, local.csrfToken), 204)
+  t.equal((await me(server, local.browser)).status, 401)
+
+  t.equal((await providerRoundTrip(server, local.browser, `/api/auth/${provider}?returnTo=%2Fdashboard`)).location, `${origin}/dashboard`, 'signed in with the provider, on to returnTo')
+  t.equal((await me(server, local.browser)).body.id, localId, 'as the linked local account')
+  t.equal(await signOut(server, local.browser, await csrfOf(server, local.browser)), 204)
+  t.equal((await me(server, local.browser)).status, 401)
+
+  const attacker = new Browser()
+  const callback = await callbackUrlFor(server, attacker, `/api/auth/${provider}`)
+  callback.searchParams.set('state', 'forged-state-value-forged-state-v')
+  const tampered = await attacker.request(callback.toString(), { headers: { accept: 'application/json' } })
+  t.equal(tampered.status, 400)
+  t.equal((await tampered.json()).code, 'INVALID_STATE', 'a tampered state is refused')
+  t.equal((await me(server, attacker)).status, 401, 'and signs nobody in')
+
+  const victim = await registerLocally(server, `victim-${provider}@example.com`)
+  standin.signInAs(spec.person('person-2', spec.givesEmail ? victim.email : undefined, false))
+  const stranger = new Browser()
+  const unverified = await providerRoundTrip(server, stranger, `/api/auth/${provider}`)
+  if (spec.givesEmail) {
+    t.equal(unverified.body?.code, 'EMAIL_TAKEN', 'an email the provider does not vouch for opens no existing account')
+  } else {
+    t.equal(unverified.location, `${origin}/`, 'without an email the provider signs a new account in')
+    t.not((await me(server, stranger)).body.email, victim.email, 'never the account of an email')
+  }
+  t.same(await identitiesOf(server, victim.browser), [], 'nothing linked to the account of that email')
+
+  standin.signInAs(spec.person('person-3', spec.givesEmail ? `new-${provider}@example.com` : undefined, true))
+  const newcomer = new Browser()
+  t.equal((await providerRoundTrip(server, newcomer, `/api/auth/${provider}`)).location, `${origin}/`, 'an unknown person gets a new account')
+  const [only] = await identitiesOf(server, newcomer)
+  t.same(await deleteIdentity(server, newcomer, await csrfOf(server, newcomer), only!.id), { status: 409, code: 'LAST_SIGN_IN_METHOD' }, 'the last way to sign in stays')
+
+  const { csrfToken } = await signInLocally(server, local.browser, local.email, local.password)
+  const [linked] = await identitiesOf(server, local.browser)
+  t.same(await deleteIdentity(server, local.browser, csrfToken, linked!.id), { status: 204 }, 'unlinked')
+  t.same(await identitiesOf(server, local.browser), [])
+  t.same(standin.refusals, [], 'the provider refused no code exchange')
 }
