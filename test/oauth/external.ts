@@ -116,12 +116,12 @@ export async function externalJourney<P> (t: Test, server: ExternalServer, spec:
   const local = await registerLocally(server, `local-${provider}@example.com`)
   const localId = (await me(server, local.browser)).body.id
   standin.signInAs(spec.person('person-1', local.email, true))
-  t.equal((await providerRoundTrip(server, local.browser, `/api/auth/${provider}?link=1`)).location, `${origin}/account`, 'linked, back on the account page')
+  t.match(await providerRoundTrip(server, local.browser, `/api/auth/${provider}?link=1`), { location: `${origin}/account` }, 'linked, back on the account page')
   t.match(await identitiesOf(server, local.browser), [{ provider, canUnlink: true }])
   t.equal(await signOut(server, local.browser, local.csrfToken), 204)
   t.equal((await me(server, local.browser)).status, 401)
 
-  t.equal((await providerRoundTrip(server, local.browser, `/api/auth/${provider}?returnTo=%2Fdashboard`)).location, `${origin}/dashboard`, 'signed in with the provider, on to returnTo')
+  t.match(await providerRoundTrip(server, local.browser, `/api/auth/${provider}?returnTo=%2Fdashboard`), { location: `${origin}/dashboard` }, 'signed in with the provider, on to returnTo')
   t.equal((await me(server, local.browser)).body.id, localId, 'as the linked local account')
   t.equal(await signOut(server, local.browser, await csrfOf(server, local.browser)), 204)
   t.equal((await me(server, local.browser)).status, 401)
@@ -148,7 +148,7 @@ export async function externalJourney<P> (t: Test, server: ExternalServer, spec:
 
   standin.signInAs(spec.person('person-3', spec.givesEmail ? `new-${provider}@example.com` : undefined, true))
   const newcomer = new Browser()
-  t.equal((await providerRoundTrip(server, newcomer, `/api/auth/${provider}`)).location, `${origin}/`, 'an unknown person gets a new account')
+  t.match(await providerRoundTrip(server, newcomer, `/api/auth/${provider}`), { location: `${origin}/` }, 'an unknown person gets a new account')
   const [only] = await identitiesOf(server, newcomer)
   t.same(await deleteIdentity(server, newcomer, await csrfOf(server, newcomer), only!.id), { status: 409, code: 'LAST_SIGN_IN_METHOD' }, 'the last way to sign in stays')
 

@@ -12,6 +12,7 @@ export interface PendingFlow {
   state: string
   codeVerifier?: string
   nonce?: string
+  variant?: string
   returnTo?: string
   /** Set when a signed-in user links this provider to their account. */
   linkUserId?: string

@@ -15,6 +15,8 @@ export interface StartedFlow {
   /** PKCE (RFC 7636) secret to keep until the callback. */
   codeVerifier?: string
   nonce?: string
+  /** Which of its apps the provider chose (WeChat: QR code or in-WeChat), kept for the callback. */
+  variant?: string
 }
 
 export interface FlowContext {
@@ -30,6 +32,7 @@ export interface CallbackContext extends FlowContext {
   currentUrl: URL
   codeVerifier?: string
   nonce?: string
+  variant?: string
 }
 
 export interface ExternalProvider {

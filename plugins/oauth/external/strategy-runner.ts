@@ -16,6 +16,10 @@ export interface StrategyRequest {
   query: Record<string, string>
   headers: Record<string, string | undefined>
   url: string
+  originalUrl: string
+  protocol: string
+  /** Express's header getter, which passport-wechat calls (its default callback URL, unused: ours is given). */
+  get: (name: string) => string | undefined
   /** passport-wechat refuses to run without it. */
   _passport: Record<string, never>
   /** Filled by the state store while starting; read by it at the callback. */
@@ -60,10 +64,14 @@ export const flowStateStore = {
 }
 
 export function strategyRequest (context: { query?: Record<string, string>, userAgent?: string, state: string, codeVerifier?: string, url?: string }): StrategyRequest {
+  const headers: Record<string, string | undefined> = { 'user-agent': context.userAgent }
   return {
     query: context.query ?? {},
-    headers: { 'user-agent': context.userAgent },
+    headers,
     url: context.url ?? '/',
+    originalUrl: context.url ?? '/',
+    protocol: 'https',
+    get: (name) => headers[name.toLowerCase()],
     _passport: {},
     flow: { state: context.state, codeVerifier: context.codeVerifier }
   }
@@ -78,10 +86,12 @@ function redirectOf (outcome: StrategyOutcome): string {
 export interface PassportProviderSpec {
   id: string
   name: string
-  /** A strategy for this flow (the callback URL, and for WeChat the browser, pick its settings). */
-  strategy: (flow: FlowContext) => Strategy
+  /** Which of the provider's apps serves this browser; kept from start to callback. */
+  variant?: (flow: FlowContext) => string
+  /** A strategy for this flow (the callback URL and the variant pick its settings). */
+  strategy: (flow: FlowContext, variant: string | undefined) => Strategy
   /** Options of `authenticate` (e.g. the state, for strategies without a state store). */
-  options?: (flow: FlowContext) => Record<string, unknown>
+  options?: (flow: FlowContext, variant: string | undefined) => Record<string, unknown>
   profile: (user: unknown) => ExternalProfile
 }
 
@@ -92,12 +102,13 @@ export function passportProvider (spec: PassportProviderSpec): ExternalProvider 
     id: spec.id,
     name: spec.name,
     async start (flow) {
+      const variant = spec.variant?.(flow)
       const request = strategyRequest(flow)
-      const url = redirectOf(await runStrategy(spec.strategy(flow), request, optionsOf(flow)))
-      return { url, codeVerifier: request.flow.codeVerifier }
+      const url = redirectOf(await runStrategy(spec.strategy(flow, variant), request, optionsOf(flow, variant)))
+      return { url, codeVerifier: request.flow.codeVerifier, variant }
     },
     async finish (callback) {
-      const outcome = await runStrategy(spec.strategy(callback), strategyRequest(callback), optionsOf(callback))
+      const outcome = await runStrategy(spec.strategy(callback, callback.variant), strategyRequest(callback), optionsOf(callback, callback.variant))
       if (outcome.kind !== 'success') throw new ExternalSignInFailed(spec.name, outcome.kind === 'fail' ? outcome.reason : 'no user in the answer')
       return spec.profile(outcome.user)
     }

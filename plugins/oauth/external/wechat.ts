@@ -4,7 +4,7 @@
 // Both end in `/sns/oauth2/access_token` and `/sns/userinfo`. The person is their `unionid` (the same
 // across apps of one Open Platform account), else the app's `openid`. WeChat gives no email.
 // passport-wechat checks no `state` (the routes do) and has WeChat's hosts built in (wechat-oauth), so
-// its client is pointed at the configured ones, and keeps no tokens (we need none after sign-in).
+// its client is pointed at the configured ones; WeChat's tokens are kept only for the one flow.
 import { createRequire } from 'node:module'
 import type { Strategy } from 'passport'
 import type { Config } from '../../../server/config.js'
@@ -37,16 +37,18 @@ export function wechatProvider (config: Config): ExternalProvider | undefined {
   if (website === undefined && officialAccount === undefined) return undefined
   const open = config.wechatOpenUrl.replace(/\/$/, '')
   const api = config.wechatApiUrl.replace(/\/$/, '')
-  const appFor = (flow: FlowContext): WeChatApp => (IN_WECHAT.test(flow.userAgent ?? '') ? officialAccount ?? website : website ?? officialAccount)!
+  const appOf = (variant: string | undefined): WeChatApp => (variant === 'wechat' ? officialAccount : website)!
 
-  function strategy (flow: FlowContext): Strategy {
-    const app = appFor(flow)
+  function strategy (flow: FlowContext, variant: string | undefined): Strategy {
+    const app = appOf(variant)
+    const tokens = new Map<string, unknown>()
     const created = new WeChatStrategy.Strategy({
       ...app,
       callbackURL: flow.callbackUrl,
       lang: 'zh_CN',
-      getToken: (_openid: string, done: (err: null, token: null) => void) => { done(null, null) },
-      saveToken: (_openid: string, _token: unknown, done: (err: null) => void) => { done(null) }
+      // The token lives as long as this one flow's strategy: long enough to read /sns/userinfo.
+      getToken: (openid: string, done: (err: null, token: unknown) => void) => { done(null, tokens.get(openid)) },
+      saveToken: (openid: string, token: unknown, done: (err: null) => void) => { tokens.set(openid, token); done(null) }
     }, (...args: unknown[]) => {
       // (accessToken, refreshToken, profile, expiresIn, done)
       const done = args[4] as (err: null, user: unknown) => void
@@ -59,8 +61,10 @@ export function wechatProvider (config: Config): ExternalProvider | undefined {
   return passportProvider({
     id: 'wechat',
     name: 'WeChat',
+    // Inside WeChat (its browser says MicroMessenger) the official account needs no QR code.
+    variant: (flow) => officialAccount !== undefined && (IN_WECHAT.test(flow.userAgent ?? '') || website === undefined) ? 'wechat' : 'web',
     strategy,
-    options: (flow) => ({ state: flow.state, scope: appFor(flow).scope }),
+    options: (flow, variant) => ({ state: flow.state, scope: appOf(variant).scope }),
     profile (user) {
       const profile = user as { openid?: string, unionid?: string }
       const subject = profile.unionid ?? profile.openid

@@ -46,6 +46,7 @@ export const externalRoutes = (services: OAuthServices): FastifyPluginAsyncTypeb
         state,
         codeVerifier: started.codeVerifier,
         nonce: started.nonce,
+        variant: started.variant,
         returnTo: request.query.returnTo,
         linkUserId: linking ? request.user!.id : undefined
       }), flow.options)
@@ -70,7 +71,8 @@ export const externalRoutes = (services: OAuthServices): FastifyPluginAsyncTypeb
         query,
         currentUrl: new URL(request.url, config.publicUrl),
         codeVerifier: pending.codeVerifier,
-        nonce: pending.nonce
+        nonce: pending.nonce,
+        variant: pending.variant
       }).catch((err: unknown) => { throw asProviderFailure(provider, err) })
 
       if (pending.linkUserId !== undefined) {
