@@ -1,9 +1,12 @@
 // Sign in with GitHub end to end over HTTP, against a stand-in speaking GitHub's published OAuth and
 // REST endpoints: link to a local account, sign in with it next time, state and PKCE on the wire,
 // tampered state refused, linking by email only with GitHub's verified primary address, unlinking.
-import { Browser } from '../helpers/http-browser.js'
+import { Writable } from 'node:stream'
+import pino from 'pino'
 import t from 'tap'
+import { loggerOptions } from '../../server/logger.js'
 import { forEachDialect } from '../helpers/app.js'
+import { Browser } from '../helpers/http-browser.js'
 import { startGitHubStandin } from '../helpers/provider-standins/github.js'
 import { callbackUrlFor, csrfOf, deleteIdentity, identitiesOf, me, providerRoundTrip, registerLocally, signInLocally, signOut, startExternalServer } from './external.js'
 
@@ -11,7 +14,9 @@ const client = { id: 'gh-client-id', secret: 'gh-client-secret-value' }
 
 forEachDialect(t, 'GitHub: link, sign in, state, verified-email linking, unlink', async (t, dialect) => {
   const github = await startGitHubStandin(t, client)
-  const server = await startExternalServer(t, dialect, { githubClientId: client.id, githubClientSecret: client.secret, githubUrl: github.url, githubApiUrl: github.url })
+  const lines: string[] = []
+  const logger = pino(loggerOptions('debug'), new Writable({ write (chunk, _encoding, done) { lines.push(String(chunk)); done() } }))
+  const server = await startExternalServer(t, dialect, { githubClientId: client.id, githubClientSecret: client.secret, githubUrl: github.url, githubApiUrl: github.url }, logger)
   const { origin } = server
 
   const providers = await (await fetch(`${origin}/api/auth/providers`)).json()
@@ -22,6 +27,7 @@ forEachDialect(t, 'GitHub: link, sign in, state, verified-email linking, unlink'
   const adaId = (await me(server, ada.browser)).body.id
   github.signInAs({ id: 1815, login: 'ada', emails: [{ email: 'ada@example.com', primary: true, verified: true }] })
   const linked = await providerRoundTrip(server, ada.browser, '/api/auth/github?link=1')
+  const code = new URL(linked.hops[1]!).searchParams.get('code')!
   t.equal(linked.location, `${origin}/account`, 'linking ends on the account page')
   t.equal(linked.hops[0]?.startsWith(`${github.url}/login/oauth/authorize?`), true, 'the browser went to GitHub')
   const sent = github.authorizations.at(-1)!
@@ -95,4 +101,8 @@ forEachDialect(t, 'GitHub: link, sign in, state, verified-email linking, unlink'
   const audit = await server.app.oauth.audit.list({ limit: 200 })
   const external = audit.filter((event) => event.type.startsWith('external.')).map((event) => `${event.type}:${String(event.details?.provider)}`)
   t.ok(external.includes('external.link:github') && external.includes('external.login:github') && external.includes('external.register:github') && external.includes('external.unlink:github'), 'link, login, register and unlink are audited')
+
+  const log = lines.join('')
+  t.match(log, '/api/auth/github/callback', 'the callbacks were logged')
+  for (const secret of [client.secret, code, sent.state!]) t.notMatch(log, secret, 'no client secret, code or state in the log')
 })

@@ -1,7 +1,7 @@
 // Shared steps of the external sign-in tests: a listening server whose PUBLIC_URL is its real
 // address (providers redirect the browser back to it), a local account made over HTTP with real mail,
 // and the provider round trip as a browser makes it.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import type { ConfigInput } from '../../server/config.js'
 import type { Dialect } from '../../server/db.js'
@@ -12,11 +12,11 @@ import { startMailServer, tokenIn, type MailServer } from './mail.js'
 
 export interface ExternalServer { app: FastifyInstance, origin: string, mail: MailServer }
 
-export async function startExternalServer (t: Test, dialect: Dialect, config: Partial<ConfigInput>): Promise<ExternalServer> {
+export async function startExternalServer (t: Test, dialect: Dialect, config: Partial<ConfigInput>, logger?: FastifyBaseLogger): Promise<ExternalServer> {
   const mail = await startMailServer(t)
   const port = config.port ?? await freePort()
   const origin = `http://127.0.0.1:${port}`
-  const app = await buildAuthApp(t, { dialect, config: { publicUrl: origin, port, smtpUrl: mail.url, ...config } })
+  const app = await buildAuthApp(t, { dialect, config: { publicUrl: origin, port, smtpUrl: mail.url, ...config }, logger })
   await app.listen({ host: '127.0.0.1', port })
   return { app, origin, mail }
 }
