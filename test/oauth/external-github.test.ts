@@ -63,13 +63,15 @@ forEachDialect(t, 'GitHub: link, sign in, state, verified-email linking, unlink'
   const stranger = new Browser()
   const planted = await callbackUrlFor(server, new Browser(), '/api/auth/github')
   t.equal((await stranger.request(planted.toString(), { headers: { accept: 'application/json' } })).status, 400, 'a callback started in another browser is refused')
+  const page = await new Browser().request(planted.toString())
+  t.equal(page.headers.get('location'), `${origin}/sign-in?error=INVALID_STATE&provider=GitHub`, 'a browser is sent to the sign-in page, which says why')
+  t.equal(page.headers.getSetCookie().some((line) => line.startsWith('oc_session=')), false, 'with no session')
 
   // GitHub says the address is not verified: no link to the existing account of that email.
   const grace = await registerLocally(server, 'grace@example.com')
   github.signInAs({ id: 1906, login: 'grace-impostor', emails: [{ email: 'grace@example.com', primary: true, verified: false }] })
   const impostor = await providerRoundTrip(server, new Browser(), '/api/auth/github')
-  t.equal(impostor.status, 409)
-  t.equal(impostor.body?.code, 'EMAIL_TAKEN', 'an unverified GitHub email does not open the account')
+  t.match(impostor, { location: `${origin}/sign-in?error=EMAIL_TAKEN&provider=GitHub` }, 'an unverified GitHub email does not open the account; the sign-in page says why')
   t.same(await identitiesOf(server, grace.browser), [], 'nothing was linked to Grace')
 
   // With GitHub's verified primary address it joins the account of that email (verified here too).

@@ -139,7 +139,8 @@ export async function externalJourney<P> (t: Test, server: ExternalServer, spec:
   const stranger = new Browser()
   const unverified = await providerRoundTrip(server, stranger, `/api/auth/${provider}`)
   if (spec.givesEmail) {
-    t.equal(unverified.body?.code, 'EMAIL_TAKEN', 'an email the provider does not vouch for opens no existing account')
+    t.match(unverified, { location: `${origin}/sign-in?error=EMAIL_TAKEN&provider=` }, 'an email the provider does not vouch for opens no existing account')
+    t.equal((await me(server, stranger)).status, 401)
   } else {
     t.equal(unverified.location, `${origin}/`, 'without an email the provider signs a new account in')
     t.not((await me(server, stranger)).body.email, victim.email, 'never the account of an email')

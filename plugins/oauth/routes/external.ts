@@ -1,16 +1,22 @@
 // External sign-in (GitHub, Google, WeChat, OIDC): the providers for the sign-in page, a start and a
 // callback route per enabled provider, and the signed-in user's linked identities.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import Type from 'typebox'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import Type, { type Static } from 'typebox'
 import { sessionCookie } from '../authenticate.js'
 import { ExternalSignInDenied, ExternalSignInFailed, InvalidState, Unauthenticated } from '../errors.js'
-import { flowCookie, newState, openFlow, sealFlow } from '../external/flow-cookie.js'
+import { flowCookie, newState, openFlow, sealFlow, type PendingFlow } from '../external/flow-cookie.js'
 import type { ExternalProfile, ExternalProvider } from '../external/provider.js'
 import { safeReturnTo } from '../return-to.js'
 import { ExternalCallbackQuery, ExternalStartQuery, IdentityView, IdParams, ProvidersAnswer } from '../schemas.js'
 import { safeEqual } from '../secrets.js'
 import type { OAuthServices } from '../services.js'
 import { authRateLimit, clientOf, signedIn } from './shared.js'
+
+/** Refusals a person can act on; a browser sees them on the console's page, API clients as JSON. */
+const SHOWN_ON_PAGE = new Set(['INVALID_STATE', 'EXTERNAL_SIGN_IN_DENIED', 'EXTERNAL_SIGN_IN_FAILED', 'EMAIL_TAKEN', 'IDENTITY_LINKED_ELSEWHERE', 'UNAUTHENTICATED'])
+
+const wantsPage = (request: FastifyRequest): boolean => request.headers.accept?.includes('text/html') === true
 
 /** Our own errors pass as they are; anything else from a provider's library becomes a 502 naming the provider. */
 function asProviderFailure (provider: ExternalProvider, err: unknown): Error {
@@ -59,7 +65,19 @@ export const externalRoutes = (services: OAuthServices): FastifyPluginAsyncTypeb
     }, async (request, reply) => {
       const pending = openFlow(keys, request.cookies[flow.name])
       reply.clearCookie(flow.name, { path: flow.options.path })
-      const query = request.query
+      try {
+        return await complete(request, request.query, reply, pending)
+      } catch (err) {
+        const code = (err as { code?: unknown }).code
+        if (!wantsPage(request) || typeof code !== 'string' || !SHOWN_ON_PAGE.has(code)) throw err
+        // A browser came here by redirect: it goes back to the console page, which says what went wrong.
+        request.log.info({ provider: provider.id, code }, 'external sign-in refused')
+        const page = pending?.linkUserId === undefined ? '/sign-in' : '/account'
+        return reply.redirect(`${config.publicUrl}${page}?${new URLSearchParams({ error: code, provider: provider.name }).toString()}`)
+      }
+    })
+
+    async function complete (request: FastifyRequest, query: Static<typeof ExternalCallbackQuery>, reply: FastifyReply, pending: PendingFlow | undefined): Promise<FastifyReply> {
       // RFC 6749 §10.12: the answer must carry the state this browser's own sign-in started with.
       if (pending === undefined || pending.provider !== provider.id || query.state === undefined || !safeEqual(query.state, pending.state)) throw new InvalidState()
       if (query.error !== undefined) throw new ExternalSignInDenied(provider.name, query.error_description ?? query.error)
@@ -79,13 +97,13 @@ export const externalRoutes = (services: OAuthServices): FastifyPluginAsyncTypeb
         // Linking attaches to whoever started it, and only while they are still signed in here.
         if (request.user?.id !== pending.linkUserId) throw new Unauthenticated()
         await identities.link(provider, profile, pending.linkUserId, request.ip)
-        return reply.redirect(safeReturnTo(config, pending.returnTo ?? '/account'))
+        return await reply.redirect(safeReturnTo(config, pending.returnTo ?? '/account'))
       }
       const user = await identities.signIn(provider, profile, request.ip)
       const { token } = await sessions.create(user.id, clientOf(request))
       reply.setCookie(session.name, token, session.options)
-      return reply.redirect(safeReturnTo(config, pending.returnTo))
-    })
+      return await reply.redirect(safeReturnTo(config, pending.returnTo))
+    }
   }
 
   const identityRoutes: FastifyPluginAsyncTypebox = async (account) => {

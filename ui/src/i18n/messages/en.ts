@@ -77,6 +77,12 @@ export const en = {
   'signIn.providers': 'Or continue with',
   'signIn.with': 'Sign in with {provider}',
   'signIn.setupNeeded': 'This server has no admin yet. Open the setup link from the server log to create one.',
+  'external.invalidState': 'That sign-in with {provider} did not start in this browser or took too long. Please try again.',
+  'external.denied': '{provider} did not sign you in.',
+  'external.failed': 'Signing in with {provider} failed. Please try again later.',
+  'external.emailTaken': 'An account with the email of your {provider} account exists already. Sign in to it with its password, then link {provider} on your account page.',
+  'external.linkedElsewhere': 'This {provider} account is already linked to another account.',
+  'external.signedOut': 'You were signed out before linking {provider} finished. Sign in and try again.',
 
   'register.title': 'Create an account',
   'register.submit': 'Create account',

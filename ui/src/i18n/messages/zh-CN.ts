@@ -78,6 +78,12 @@ export const zhCN: Record<MessageKey, string> = {
   'signIn.providers': '或使用以下方式继续',
   'signIn.with': '使用 {provider} 登录',
   'signIn.setupNeeded': '此服务器还没有管理员。请打开服务器日志中的设置链接来创建。',
+  'external.invalidState': '这次 {provider} 登录不是在此浏览器中发起的，或已超时。请重试。',
+  'external.denied': '{provider} 未让你登录。',
+  'external.failed': '使用 {provider} 登录失败，请稍后重试。',
+  'external.emailTaken': '已有账号使用你 {provider} 账号的邮箱。请先用密码登录该账号，再在账号页面关联 {provider}。',
+  'external.linkedElsewhere': '此 {provider} 账号已关联到另一个账号。',
+  'external.signedOut': '关联 {provider} 完成前你已退出登录。请登录后重试。',
 
   'register.title': '注册账户',
   'register.submit': '注册',

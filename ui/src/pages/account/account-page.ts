@@ -7,7 +7,9 @@ import type { ApiToken, LinkedIdentity, Session } from '../../data/account.js'
 import { MIN_PASSWORD_LENGTH, providerHref, type Provider } from '../../data/auth.js'
 import { describeError } from '../../i18n/errors.js'
 import { formatDateTime, formatList, t, tKnown } from '../../i18n/locale.js'
+import { queryParams } from '../../navigation.js'
 import { OcPage } from '../page.js'
+import { externalError } from '../sign-in/external-error.js'
 import { taskView } from '../task-view.js'
 import { accountPageStyles } from './account-page.styles.js'
 
@@ -46,7 +48,8 @@ export class OcAccountPage extends OcPage {
     this.passwordError = ''
     this.tokenError = ''
     this.newToken = ''
-    this.listError = ''
+    // A link that did not complete comes back here with the reason.
+    this.listError = externalError(queryParams())
   }
 
   private async changePassword (event: SubmitEvent): Promise<void> {

@@ -5,6 +5,7 @@ import { describeError } from '../../i18n/errors.js'
 import { t } from '../../i18n/locale.js'
 import { followReturnTo, isConsolePath, navigate, queryParams } from '../../navigation.js'
 import { OcPage } from '../page.js'
+import { externalError } from './external-error.js'
 import { authFormStyles } from '../auth-form.styles.js'
 
 export class OcSignInPage extends OcPage {
@@ -26,7 +27,7 @@ export class OcSignInPage extends OcPage {
   constructor () {
     super()
     this.busy = false
-    this.error = ''
+    this.error = externalError(queryParams())
     this.providers = []
     this.setupNeeded = false
   }
