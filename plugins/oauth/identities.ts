@@ -1,6 +1,7 @@
 // External identities: signing in with one (creating the account the first time), linking one to the
 // signed-in user, listing and unlinking. An identity joins an existing account by email only when the
-// provider asserts the address is verified AND the account verified it too (see EmailTaken).
+// provider asserts the address is verified AND the account verified it too (see EmailTaken); an
+// address the provider does not vouch for is never looked up nor given to a new account.
 import type { MikroORM } from '@mikro-orm/core'
 import { createHash, randomUUID } from 'node:crypto'
 import type { Accounts } from './accounts.js'
@@ -15,8 +16,9 @@ export interface ProviderRef { id: string, name: string }
 export type Identities = ReturnType<typeof createIdentities>
 
 /**
- * Accounts need an email; for providers that give none (WeChat) a stable address in the reserved
- * `.invalid` domain (RFC 2606) stands in: it can never receive mail nor collide with a real one.
+ * Accounts need an email; when the provider gives none (WeChat) or none it vouches for, a stable
+ * address in the reserved `.invalid` domain (RFC 2606) stands in: it can receive no mail and
+ * collides with no real one.
  */
 function placeholderEmail (provider: string, subject: string): string {
   return `${provider}-${createHash('sha256').update(subject).digest('hex').slice(0, 20)}@users.invalid`
@@ -32,16 +34,18 @@ export function createIdentities ({ orm, audit, accounts }: { orm: MikroORM, aud
         await audit.record({ type: 'external.login', userId: known.user.id, ip, details: { provider: provider.id } })
         return known.user
       }
-      const email = profile.email === undefined ? undefined : normalizeEmail(profile.email)
+      // Only an address the provider vouches for is looked up or given to an account: an unverified one
+      // could be anyone's, and an answer about it would tell whether it has an account here.
+      const email = profile.email !== undefined && profile.emailVerified ? normalizeEmail(profile.email) : undefined
       let user = email === undefined ? null : await em.findOne(User, { email })
       if (user !== null) {
-        if (!profile.emailVerified || user.emailVerifiedAt == null) throw new EmailTaken(email, provider.name)
+        if (user.emailVerifiedAt == null) throw new EmailTaken(email, provider.name)
         em.create(Identity, { id: randomUUID(), provider: provider.id, subject: profile.subject, user, email, linkedAt: new Date() })
         await em.flush()
         await audit.record({ type: 'external.link', userId: user.id, ip, details: { provider: provider.id, automatic: true } })
       } else {
-        user = await accounts.createExternalUser({ email: email ?? placeholderEmail(provider.id, profile.subject), verified: profile.emailVerified }, em)
-        em.create(Identity, { id: randomUUID(), provider: provider.id, subject: profile.subject, user, email: email ?? null, linkedAt: new Date() })
+        user = await accounts.createExternalUser({ email: email ?? placeholderEmail(provider.id, profile.subject), verified: email !== undefined }, em)
+        em.create(Identity, { id: randomUUID(), provider: provider.id, subject: profile.subject, user, email: profile.email ?? null, linkedAt: new Date() })
         await em.flush()
         await audit.record({ type: 'external.register', userId: user.id, ip, details: { provider: provider.id } })
       }

@@ -67,12 +67,18 @@ forEachDialect(t, 'GitHub: link, sign in, state, verified-email linking, unlink'
   t.equal(page.headers.get('location'), `${origin}/sign-in?error=INVALID_STATE&provider=GitHub`, 'a browser is sent to the sign-in page, which says why')
   t.equal(page.headers.getSetCookie().some((line) => line.startsWith('oc_session=')), false, 'with no session')
 
-  // GitHub says the address is not verified: no link to the existing account of that email.
+  // GitHub says the address is not verified: it is neither looked up nor given to the new account.
   const grace = await registerLocally(server, 'grace@example.com')
   github.signInAs({ id: 1906, login: 'grace-impostor', emails: [{ email: 'grace@example.com', primary: true, verified: false }] })
-  const impostor = await providerRoundTrip(server, new Browser(), '/api/auth/github')
-  t.match(impostor, { location: `${origin}/sign-in?error=EMAIL_TAKEN&provider=GitHub` }, 'an unverified GitHub email does not open the account; the sign-in page says why')
+  const impostorBrowser = new Browser()
+  t.match(await providerRoundTrip(server, impostorBrowser, '/api/auth/github'), { location: `${origin}/` }, 'the impostor gets an account of their own')
+  t.match((await me(server, impostorBrowser)).body, { email: /^github-[0-9a-f]{20}@users\.invalid$/, emailVerified: false }, 'not Grace\'s, and not her address either')
   t.same(await identitiesOf(server, grace.browser), [], 'nothing was linked to Grace')
+
+  // An address GitHub verified, whose account here never confirmed it: whoever registered it may not own it.
+  const unconfirmed = await server.app.oauth.accounts.createUser({ email: 'unconfirmed@example.com', password: 'a long local passphrase', verified: false })
+  github.signInAs({ id: 1908, login: 'unconfirmed', emails: [{ email: unconfirmed.email, primary: true, verified: true }] })
+  t.match(await providerRoundTrip(server, new Browser(), '/api/auth/github'), { location: `${origin}/sign-in?error=EMAIL_TAKEN&provider=GitHub` }, 'an account that never proved its address is not joined; the sign-in page says why')
 
   // With GitHub's verified primary address it joins the account of that email (verified here too).
   github.signInAs({ id: 1907, login: 'grace', emails: [{ email: 'other@example.com', primary: false, verified: true }, { email: 'Grace@example.com', primary: true, verified: true }] })
