@@ -2,7 +2,7 @@
 // signed-in user, listing and unlinking. An identity joins an existing account by email only when the
 // provider asserts the address is verified AND the account verified it too (see EmailTaken); an
 // address the provider does not vouch for is never looked up nor given to a new account.
-import type { MikroORM } from '@mikro-orm/core'
+import { UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core'
 import { createHash, randomUUID } from 'node:crypto'
 import type { Accounts } from './accounts.js'
 import type { Audit } from './audit.js'
@@ -25,32 +25,45 @@ function placeholderEmail (provider: string, subject: string): string {
 }
 
 export function createIdentities ({ orm, audit, accounts }: { orm: MikroORM, audit: Audit, accounts: Accounts }) {
+  async function signInOnce (provider: ProviderRef, profile: ExternalProfile, ip: string): Promise<User> {
+    const em = orm.em.fork()
+    const known = await em.findOne(Identity, { provider: provider.id, subject: profile.subject }, { populate: ['user'] })
+    if (known !== null) {
+      await audit.record({ type: 'external.login', userId: known.user.id, ip, details: { provider: provider.id } })
+      return known.user
+    }
+    // Only an address the provider vouches for is looked up or given to an account: an unverified one
+    // could be anyone's, and an answer about it would tell whether it has an account here.
+    const email = profile.email !== undefined && profile.emailVerified ? normalizeEmail(profile.email) : undefined
+    let user = email === undefined ? null : await em.findOne(User, { email })
+    if (user !== null) {
+      if (user.emailVerifiedAt == null) throw new EmailTaken(email, provider.name)
+      em.create(Identity, { id: randomUUID(), provider: provider.id, subject: profile.subject, user, email, linkedAt: new Date() })
+      await em.flush()
+      await audit.record({ type: 'external.link', userId: user.id, ip, details: { provider: provider.id, automatic: true } })
+    } else {
+      // Account and identity together or neither: no account is left behind that nothing signs in to.
+      user = await em.transactional(async (tx) => {
+        const created = await accounts.createExternalUser({ email: email ?? placeholderEmail(provider.id, profile.subject), verified: email !== undefined }, tx)
+        tx.create(Identity, { id: randomUUID(), provider: provider.id, subject: profile.subject, user: created, email: profile.email ?? null, linkedAt: new Date() })
+        return created
+      })
+      await audit.record({ type: 'external.register', userId: user.id, ip, details: { provider: provider.id } })
+    }
+    await audit.record({ type: 'external.login', userId: user.id, ip, details: { provider: provider.id } })
+    return user
+  }
+
   return {
     /** The user this identity signs in as; a new account when neither the identity nor its proven email is known. */
     async signIn (provider: ProviderRef, profile: ExternalProfile, ip: string): Promise<User> {
-      const em = orm.em.fork()
-      const known = await em.findOne(Identity, { provider: provider.id, subject: profile.subject }, { populate: ['user'] })
-      if (known !== null) {
-        await audit.record({ type: 'external.login', userId: known.user.id, ip, details: { provider: provider.id } })
-        return known.user
+      try {
+        return await signInOnce(provider, profile, ip)
+      } catch (err) {
+        if (!(err instanceof UniqueConstraintViolationException)) throw err
+        // The same person signed in at the same moment elsewhere, and that sign-in made the identity.
+        return await signInOnce(provider, profile, ip)
       }
-      // Only an address the provider vouches for is looked up or given to an account: an unverified one
-      // could be anyone's, and an answer about it would tell whether it has an account here.
-      const email = profile.email !== undefined && profile.emailVerified ? normalizeEmail(profile.email) : undefined
-      let user = email === undefined ? null : await em.findOne(User, { email })
-      if (user !== null) {
-        if (user.emailVerifiedAt == null) throw new EmailTaken(email, provider.name)
-        em.create(Identity, { id: randomUUID(), provider: provider.id, subject: profile.subject, user, email, linkedAt: new Date() })
-        await em.flush()
-        await audit.record({ type: 'external.link', userId: user.id, ip, details: { provider: provider.id, automatic: true } })
-      } else {
-        user = await accounts.createExternalUser({ email: email ?? placeholderEmail(provider.id, profile.subject), verified: email !== undefined }, em)
-        em.create(Identity, { id: randomUUID(), provider: provider.id, subject: profile.subject, user, email: profile.email ?? null, linkedAt: new Date() })
-        await em.flush()
-        await audit.record({ type: 'external.register', userId: user.id, ip, details: { provider: provider.id } })
-      }
-      await audit.record({ type: 'external.login', userId: user.id, ip, details: { provider: provider.id } })
-      return user
     },
 
     /** Links the identity to a signed-in user; linking it again is a no-op, to someone else a 409. */
