@@ -33,6 +33,8 @@ export async function startOidcIssuer (t: TestContext, client: { id: string, sec
     cookies: { keys: ['oidc-issuer-test-cookie-key'] },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // Explicit lifetimes (the defaults print a notice each); long enough for any slow test machine.
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
     async findAccount (_ctx, sub) {
       const person = persons.get(sub)
       if (person === undefined) return undefined
