@@ -63,7 +63,7 @@ export const flowStateStore = {
   }
 }
 
-export function strategyRequest (context: { query?: Record<string, string>, userAgent?: string, state: string, codeVerifier?: string, url?: string }): StrategyRequest {
+function strategyRequest (context: { query?: Record<string, string>, userAgent?: string, state: string, codeVerifier?: string, url?: string }): StrategyRequest {
   const headers: Record<string, string | undefined> = { 'user-agent': context.userAgent }
   return {
     query: context.query ?? {},
