@@ -140,10 +140,21 @@ async function readConfigFile (explicit: string | undefined, cwd: string): Promi
   return { path: filePath, values: values as Record<string, unknown> }
 }
 
-/** Environment variables are strings; lists are comma-separated. Numbers and booleans are converted by the schema. */
+/**
+ * Environment variables are strings; lists are comma-separated, lists of objects JSON. Numbers and
+ * booleans are converted by the schema.
+ */
 function fromEnvString (raw: string, schema: KeySchema): unknown {
-  const isList = (schema as { type?: unknown }).type === 'array'
-  return isList ? raw.split(',').map((item) => item.trim()).filter((item) => item !== '') : raw
+  const list = schema as { type?: unknown, items?: { type?: unknown } }
+  if (list.type !== 'array') return raw
+  if (list.items?.type === 'object') {
+    try {
+      return JSON.parse(raw)
+    } catch {
+      return raw
+    }
+  }
+  return raw.split(',').map((item) => item.trim()).filter((item) => item !== '')
 }
 
 function describeProblems (candidate: Record<string, unknown>, origins: Map<string, Origin>): string[] {
@@ -159,7 +170,7 @@ function describeProblems (candidate: Record<string, unknown>, origins: Map<stri
     const value = candidate[name]
     if (value === undefined || Value.Check(schema, value)) continue
     const origin = origins.get(name) ?? { source: 'default', label: name }
-    problems.push(`${origin.label}=${JSON.stringify(value)} (from ${origin.source}) is invalid: must be ${describeAllowed(schema)}`)
+    problems.push(`${origin.label}=${schema.secret === true ? '(secret value)' : JSON.stringify(value)} (from ${origin.source}) is invalid: must be ${describeAllowed(schema)}`)
   }
   return problems
 }
@@ -178,7 +189,10 @@ export function describeAllowed (schema: KeySchema): string {
 export function redactConfig (config: Config): Record<string, unknown> {
   const shown: Record<string, unknown> = { ...config }
   for (const { key: name, schema } of configKeys()) {
-    if (schema.secret === true && shown[name] !== undefined) shown[name] = maskSecretUrl(String(shown[name]))
+    if (schema.secret !== true || shown[name] === undefined) continue
+    const value = shown[name]
+    // Lists of objects (OIDC providers) keep everything but their secrets readable.
+    shown[name] = Array.isArray(value) ? value.map((item: Record<string, unknown>) => ({ ...item, clientSecret: '***' })) : maskSecretUrl(String(value))
   }
   return shown
 }

@@ -5,9 +5,11 @@ import type { FastifyRequest } from 'fastify'
 import type { LoggerOptions, TransportTargetOptions } from 'pino'
 
 /** Query parameters whose values are credentials (OAuth codes, tokens) and must not be logged. */
-const SECRET_QUERY_PARAMS = ['code', 'state', 'token', 'access_token', 'refresh_token', 'id_token', 'password', 'code_verifier', 'client_secret']
+const SECRET_QUERY_PARAMS = ['code', 'state', 'token', 'access_token', 'refresh_token', 'id_token', 'password', 'code_verifier', 'client_secret', 'secret']
 
-const SECRET_FIELDS = ['password', 'newPassword', 'currentPassword', 'token', 'accessToken', 'refreshToken', 'secret', 'clientSecret', 'apiKey', 'privateKey']
+const SECRET_FIELDS = ['password', 'newPassword', 'currentPassword', 'token', 'accessToken', 'refreshToken', 'secret', 'clientSecret', 'client_secret', 'apiKey', 'privateKey',
+  // Sign-in providers' config keys (plugins/oauth/config.ts), should a config object ever reach a log line.
+  'githubClientSecret', 'googleClientSecret', 'wechatAppSecret', 'wechatMpAppSecret', 'oidcProviders']
 
 export const REDACT_PATHS = [
   'req.headers.authorization',

@@ -4,7 +4,7 @@ import { UniqueConstraintViolationException, type EntityManager, type MikroORM }
 import { randomUUID } from 'node:crypto'
 import type { Config } from '../../server/config.js'
 import type { Audit } from './audit.js'
-import { ApiToken, OneTimeToken, RefreshToken, Session, User } from './entities.js'
+import { ApiToken, Identity, OneTimeToken, RefreshToken, Session, User } from './entities.js'
 import { InvalidCredentials, InvalidToken, LoginLocked, WeakPassword, WrongPassword } from './errors.js'
 import { LIFETIME } from './lifetimes.js'
 import type { Mailer } from './mailer.js'
@@ -165,10 +165,25 @@ export function createAccounts ({ orm, config, mailer, audit, throttle, requireE
       const user = await em.findOneOrFail(User, { id: userId })
       if (!(await checkPassword(user, password))) throw new WrongPassword()
       await em.transactional(async (tx) => {
-        for (const entity of [Session, RefreshToken, ApiToken, OneTimeToken]) await tx.nativeDelete(entity, { user: userId })
+        for (const entity of [Session, RefreshToken, ApiToken, OneTimeToken, Identity]) await tx.nativeDelete(entity, { user: userId })
         await tx.nativeDelete(User, { id: userId })
       })
       await audit.record({ type: 'account.delete', userId, ip, details: { email: user.email } })
+    },
+
+    /** An account that signs in only through an external provider: no password, verified when the provider says so. */
+    async createExternalUser (input: { email: string, verified: boolean }, em: EntityManager): Promise<User> {
+      const user = em.create(User, {
+        id: randomUUID(),
+        email: input.email,
+        passwordHash: null,
+        emailVerifiedAt: input.verified ? new Date() : null,
+        roles: formatRoles(rolesFor(input.email, input.verified)),
+        createdAt: new Date(),
+        updatedAt: new Date()
+      })
+      await em.flush()
+      return user
     },
 
     /** Creates a user outright (first admin, CLI, tests). Fails with a unique violation when the email is taken. */

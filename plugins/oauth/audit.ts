@@ -8,6 +8,7 @@ export type AuditType =
   | 'register' | 'email.verify' | 'login' | 'login.failure' | 'login.lockout' | 'logout'
   | 'token.reuse' | 'role.change' | 'password.reset' | 'password.change' | 'account.delete' | 'setup.admin' | 'user.create'
   | 'oauth.consent' | 'oauth.deny'
+  | 'external.login' | 'external.register' | 'external.link' | 'external.unlink'
 
 export interface AuditEntry {
   type: AuditType

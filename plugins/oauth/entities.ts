@@ -70,6 +70,19 @@ export class LoginThrottle {
   updatedAt: Date = new Date()
 }
 
+/** An account at an external provider (GitHub, Google, WeChat, an OIDC issuer) that signs in as a user. */
+export class Identity {
+  id!: string
+  /** `github`, `google`, `wechat` or a configured OIDC provider's id. */
+  provider!: string
+  /** The provider's stable id of the person: GitHub user id, OIDC `sub`, WeChat `unionid` (else `openid`). */
+  subject!: string
+  user!: User
+  /** The email the provider gave when linked, for showing; null when it gave none (WeChat). */
+  email?: string | null
+  linkedAt: Date = new Date()
+}
+
 export class AuditEvent {
   id!: string
   at: Date = new Date()
@@ -182,6 +195,20 @@ export const LoginThrottleSchema = new EntitySchema<LoginThrottle>({
   }
 })
 
+export const IdentitySchema = new EntitySchema<Identity>({
+  class: Identity,
+  tableName: 'identities',
+  uniques: [{ properties: ['provider', 'subject'] }],
+  properties: {
+    id,
+    provider: { type: 'string', length: 64 },
+    subject: { type: 'string', length: 255 },
+    user: owner,
+    email: { type: 'string', length: 320, nullable: true },
+    linkedAt: { type: 'datetime' }
+  }
+})
+
 export const AuditEventSchema = new EntitySchema<AuditEvent>({
   class: AuditEvent,
   tableName: 'audit_events',
@@ -210,4 +237,4 @@ export const OidcRecordSchema = new EntitySchema<OidcRecord>({
   }
 })
 
-export const oauthEntities = [UserSchema, SessionSchema, RefreshTokenSchema, ApiTokenSchema, OneTimeTokenSchema, LoginThrottleSchema, AuditEventSchema, OidcRecordSchema]
+export const oauthEntities = [UserSchema, SessionSchema, RefreshTokenSchema, ApiTokenSchema, OneTimeTokenSchema, LoginThrottleSchema, AuditEventSchema, OidcRecordSchema, IdentitySchema]

@@ -17,3 +17,12 @@ export const InvalidScope = createError('INVALID_SCOPE', 'You cannot grant scope
 export const InvalidRole = createError('INVALID_ROLE', 'Unknown role %s', 400)
 export const SetupDone = createError('SETUP_DONE', 'An admin exists already; setup is closed', 409)
 export const NotFound = createError('NOT_FOUND', '%s', 404)
+export const UnknownProvider = createError('UNKNOWN_PROVIDER', 'Sign-in provider %s is not enabled on this server', 404)
+export const InvalidState = createError('INVALID_STATE', 'This sign-in answer does not belong to a sign-in started in this browser (state missing, expired or altered); start again', 400)
+export const ExternalSignInDenied = createError('EXTERNAL_SIGN_IN_DENIED', '%s did not sign you in: %s', 400)
+export const ExternalSignInFailed = createError('EXTERNAL_SIGN_IN_FAILED', 'Signing in with %s failed: %s', 502)
+// Linking by email only when both sides proved the address: otherwise whoever registered it first, or
+// whoever typed it at the provider, could take the other's account.
+export const EmailTaken = createError('EMAIL_TAKEN', 'An account with %s exists already; sign in to it and link %s from your account page', 409)
+export const IdentityLinkedElsewhere = createError('IDENTITY_LINKED_ELSEWHERE', 'This %s account is already linked to another account', 409)
+export const LastSignInMethod = createError('LAST_SIGN_IN_METHOD', 'This is your only way to sign in; set a password or link another provider first', 409)

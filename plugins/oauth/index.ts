@@ -12,6 +12,7 @@ import { RateLimited } from './errors.js'
 import { accountRoutes } from './routes/account.js'
 import { adminRoutes } from './routes/admin.js'
 import { authRoutes } from './routes/auth.js'
+import { externalRoutes } from './routes/external.js'
 import { setupRoutes } from './routes/setup.js'
 import { createServices } from './services.js'
 import { SWEEP_INTERVAL_MS } from './sweeper.js'
@@ -31,6 +32,7 @@ const oauth = fp(async function oauth (app) {
   installAuthentication(app, services)
 
   await app.register(authRoutes(services))
+  await app.register(externalRoutes(services))
   await app.register(accountRoutes(services))
   await app.register(adminRoutes(services))
   await app.register(setupRoutes(services))

@@ -116,3 +116,28 @@ export const AuditView = Type.Object({
 
 export const SetupStatus = Type.Object({ needed: Type.Boolean() })
 export const SetupBody = Type.Object({ token: OpaqueToken, email: Email, password: Password }, { additionalProperties: false })
+
+export const ProvidersAnswer = Type.Object({
+  providers: Type.Array(Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    url: Type.String({ description: 'Where the browser goes to sign in with it; add `?returnTo=` to come back somewhere, `?link=1` (signed in) to link it instead.' })
+  }))
+})
+
+export const ExternalStartQuery = Type.Object({
+  returnTo: Type.Optional(Type.String({ maxLength: 2048, description: 'Where to go after signing in: a path, the console origin, or an instance host; anything else becomes the console.' })),
+  link: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('true')], { description: 'Link this provider to the signed-in account instead of signing in.' }))
+}, { additionalProperties: false })
+
+/** Whatever the provider appends to the redirect URI: `code` and `state`, or `error` (RFC 6749 §4.1.2). */
+export const ExternalCallbackQuery = Type.Record(Type.String(), Type.String({ maxLength: 4096 }))
+
+export const IdentityView = Type.Object({
+  id: Type.String(),
+  provider: Type.String(),
+  providerName: Type.String(),
+  email: Type.Union([Type.String(), Type.Null()]),
+  linkedAt: Timestamp,
+  canUnlink: Type.Boolean({ description: 'False for the last way to sign in (no password and no other identity).' })
+})

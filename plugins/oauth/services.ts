@@ -7,6 +7,9 @@ import { createAccounts, type Accounts } from './accounts.js'
 import { createAdminUsers, type AdminUsers } from './admin-users.js'
 import { createApiTokens, type ApiTokens } from './api-tokens.js'
 import { createAudit, type Audit } from './audit.js'
+import { externalProviders } from './external/registry.js'
+import type { ExternalProvider } from './external/provider.js'
+import { createIdentities, type Identities } from './identities.js'
 import { createMailer, type Mailer } from './mailer.js'
 import { loadServerKeys, type ServerKeys } from './secrets.js'
 import { createSessions, type Sessions } from './sessions.js'
@@ -26,6 +29,9 @@ export interface OAuthServices {
   apiTokens: ApiTokens
   adminUsers: AdminUsers
   setup: Setup
+  /** Enabled external sign-in providers by id (GitHub, Google, WeChat, OIDC). */
+  providers: Map<string, ExternalProvider>
+  identities: Identities
   sweeper: Sweeper
   /** `requireEmailVerification`, defaulting to on exactly when mail can be sent. */
   requireEmailVerification: boolean
@@ -48,6 +54,8 @@ export async function createServices ({ orm, config, log }: { orm: MikroORM, con
     apiTokens: createApiTokens(orm),
     adminUsers: createAdminUsers(orm, audit),
     setup: createSetup({ orm, config, log, accounts, audit }),
+    providers: externalProviders(config),
+    identities: createIdentities({ orm, audit, accounts }),
     sweeper: createSweeper(orm),
     requireEmailVerification
   }

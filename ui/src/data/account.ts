@@ -1,4 +1,5 @@
-// The signed-in user's sessions and personal API tokens (plugins/oauth/routes/account.ts).
+// The signed-in user's sessions, personal API tokens (plugins/oauth/routes/account.ts) and linked
+// sign-in identities (plugins/oauth/routes/external.ts).
 import type { Http } from './http.js'
 
 export interface Session {
@@ -20,6 +21,17 @@ export interface ApiToken {
   lastUsedAt: string | null
 }
 
+/** An account at GitHub, Google, WeChat or an OIDC provider that signs in as this user. */
+export interface LinkedIdentity {
+  id: string
+  provider: string
+  providerName: string
+  email: string | null
+  linkedAt: string
+  /** False for the last way to sign in (no password, no other identity). */
+  canUnlink: boolean
+}
+
 export interface Account {
   sessions: () => Promise<Session[]>
   revokeSession: (id: string) => Promise<void>
@@ -27,6 +39,8 @@ export interface Account {
   /** The answer carries the token's value; it is shown this once. */
   createToken: (input: { name: string, scopes: string[], expiresInDays: number }) => Promise<ApiToken & { token: string }>
   revokeToken: (id: string) => Promise<void>
+  identities: () => Promise<LinkedIdentity[]>
+  unlinkIdentity: (id: string) => Promise<void>
 }
 
 export function createAccount (http: Http): Account {
@@ -35,6 +49,8 @@ export function createAccount (http: Http): Account {
     revokeSession: (id) => http.delete(`/api/sessions/${encodeURIComponent(id)}`),
     tokens: async () => (await http.get<{ tokens: ApiToken[] }>('/api/tokens')).tokens,
     createToken: (input) => http.post('/api/tokens', input),
-    revokeToken: (id) => http.delete(`/api/tokens/${encodeURIComponent(id)}`)
+    revokeToken: (id) => http.delete(`/api/tokens/${encodeURIComponent(id)}`),
+    identities: async () => (await http.get<{ identities: LinkedIdentity[] }>('/api/me/identities')).identities,
+    unlinkIdentity: (id) => http.delete(`/api/me/identities/${encodeURIComponent(id)}`)
   }
 }

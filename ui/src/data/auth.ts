@@ -139,6 +139,15 @@ export function createAuth (http: Http, hints: HintStore, offers: Offers): Auth 
   }
 }
 
+/** Where a provider's button leads: sign in and come back to `returnTo`, or link it to the signed-in account. */
+export function providerHref (provider: Provider, options: { returnTo?: string, link?: boolean } = {}): string {
+  const query = new URLSearchParams()
+  if (options.link === true) query.set('link', '1')
+  if (options.returnTo !== undefined && options.returnTo !== '') query.set('returnTo', options.returnTo)
+  const search = query.toString()
+  return search === '' ? provider.url : `${provider.url}?${search}`
+}
+
 export const isAdmin = (user: Pick<User, 'roles'> | null | undefined): boolean => user?.roles.includes('admin') ?? false
 
 /** The server's shortest acceptable password (plugins/oauth/passwords.ts); it also checks the rest. */

@@ -1,12 +1,15 @@
-// The signed-in user's account: profile, password, signed-in browsers and personal API tokens.
+// The signed-in user's account: profile, password, linked sign-in providers, signed-in browsers and
+// personal API tokens.
 import { Task } from '@lit/task'
 import { html, nothing, type TemplateResult } from 'lit'
 import type { OcConfirmDialog } from '../../components/confirm-dialog/confirm-dialog.js'
-import type { ApiToken, Session } from '../../data/account.js'
-import { MIN_PASSWORD_LENGTH } from '../../data/auth.js'
+import type { ApiToken, LinkedIdentity, Session } from '../../data/account.js'
+import { MIN_PASSWORD_LENGTH, providerHref, type Provider } from '../../data/auth.js'
 import { describeError } from '../../i18n/errors.js'
 import { formatDateTime, formatList, t, tKnown } from '../../i18n/locale.js'
+import { queryParams } from '../../navigation.js'
 import { OcPage } from '../page.js'
+import { externalError } from '../sign-in/external-error.js'
 import { taskView } from '../task-view.js'
 import { accountPageStyles } from './account-page.styles.js'
 
@@ -32,6 +35,10 @@ export class OcAccountPage extends OcPage {
 
   private readonly sessions = new Task(this, { task: () => this.services.account.sessions(), args: () => [] })
   private readonly tokens = new Task(this, { task: () => this.services.account.tokens(), args: () => [] })
+  private readonly identities = new Task(this, {
+    task: async () => ({ linked: await this.services.account.identities(), providers: await this.services.auth.providers() }),
+    args: () => []
+  })
 
   protected get pageTitle (): string { return t('account.title') }
 
@@ -41,7 +48,8 @@ export class OcAccountPage extends OcPage {
     this.passwordError = ''
     this.tokenError = ''
     this.newToken = ''
-    this.listError = ''
+    // A link that did not complete comes back here with the reason.
+    this.listError = externalError(queryParams())
   }
 
   private async changePassword (event: SubmitEvent): Promise<void> {
@@ -78,6 +86,36 @@ export class OcAccountPage extends OcPage {
     } catch (err) {
       this.listError = describeError(err)
     }
+  }
+
+  private async unlinkIdentity (identity: LinkedIdentity): Promise<void> {
+    if (!await this.confirm(t('account.unlink.title', { provider: identity.providerName }), t('account.unlink.body'), t('account.unlink'))) return
+    try {
+      await this.services.account.unlinkIdentity(identity.id)
+      this.listError = ''
+      void this.identities.run()
+    } catch (err) {
+      this.listError = describeError(err)
+    }
+  }
+
+  private renderIdentities ({ linked, providers }: { linked: LinkedIdentity[], providers: Provider[] }): TemplateResult {
+    return html`${linked.length === 0
+      ? html`<p class="muted">${t('account.noIdentities')}</p>`
+      : html`<div class="table-wrap"><table>
+          <thead><tr><th>${t('account.provider')}</th><th>${t('field.email')}</th><th>${t('account.linkedAt')}</th><th><span class="visually-hidden">${t('account.actions')}</span></th></tr></thead>
+          <tbody>${linked.map((identity) => html`<tr>
+            <td>${identity.providerName}</td>
+            <td>${identity.email ?? '—'}</td>
+            <td>${formatDateTime(identity.linkedAt)}</td>
+            <td>${identity.canUnlink
+              ? html`<button class="small danger" @click=${() => this.unlinkIdentity(identity)}>${t('account.unlink')}</button>`
+              : html`<span class="muted small">${t('account.lastMethod')}</span>`}</td>
+          </tr>`)}</tbody>
+        </table></div>`}
+      ${providers.length === 0
+        ? nothing
+        : html`<p class="row">${providers.map((provider) => html`<a class="button small" href=${providerHref(provider, { link: true, returnTo: '/account' })} rel="external">${t('account.link', { provider: provider.name })}</a>`)}</p>`}`
   }
 
   private async createToken (event: SubmitEvent): Promise<void> {
@@ -142,6 +180,10 @@ export class OcAccountPage extends OcPage {
         </form>
       </section>
       ${this.listError === '' ? nothing : html`<p class="notice error" role="alert">${this.listError}</p>`}
+      <section class="stack" aria-labelledby="identities-heading">
+        <h2 id="identities-heading">${t('account.identities')}</h2>
+        ${taskView(this.identities, (found: { linked: LinkedIdentity[], providers: Provider[] }) => this.renderIdentities(found))}
+      </section>
       <section class="stack" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">${t('account.sessions')}</h2>
         ${taskView(this.sessions, (sessions: Session[]) => html`<div class="table-wrap"><table>

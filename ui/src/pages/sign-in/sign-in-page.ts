@@ -1,10 +1,11 @@
 // Sign in with a local account, or with a provider the server offers (`/api/auth/providers`).
 import { html, nothing, type TemplateResult } from 'lit'
-import type { Provider } from '../../data/auth.js'
+import { providerHref, type Provider } from '../../data/auth.js'
 import { describeError } from '../../i18n/errors.js'
 import { t } from '../../i18n/locale.js'
 import { followReturnTo, isConsolePath, navigate, queryParams } from '../../navigation.js'
 import { OcPage } from '../page.js'
+import { externalError } from './external-error.js'
 import { authFormStyles } from '../auth-form.styles.js'
 
 export class OcSignInPage extends OcPage {
@@ -26,7 +27,7 @@ export class OcSignInPage extends OcPage {
   constructor () {
     super()
     this.busy = false
-    this.error = ''
+    this.error = externalError(queryParams())
     this.providers = []
     this.setupNeeded = false
   }
@@ -81,7 +82,7 @@ export class OcSignInPage extends OcPage {
           ? nothing
           : html`<div class="providers" aria-label=${t('signIn.providers')}>
               <p class="muted small">${t('signIn.providers')}</p>
-              ${this.providers.map((provider) => html`<a class="button" href=${provider.url} rel="external">${t('signIn.with', { provider: provider.name })}</a>`)}
+              ${this.providers.map((provider) => html`<a class="button" href=${providerHref(provider, { returnTo: this.returnTo })} rel="external">${t('signIn.with', { provider: provider.name })}</a>`)}
             </div>`}
         <p class="links small">
           <a href="/forgot-password">${t('signIn.forgot')}</a>
