@@ -82,8 +82,12 @@ t.test('create an instance of the real gateway and manage it in the console', as
   // already) and on to the gateway, which takes the router's identity: the Control UI's WebSocket
   // is admitted (hello-ok) without a token or a pairing step.
   const gatewayFrames: string[] = []
+  const failedThroughRouter: string[] = []
   context.on('page', (opened) => {
     opened.on('websocket', (socket) => { socket.on('framereceived', ({ payload }) => { gatewayFrames.push(String(payload)) }) })
+    opened.on('response', (response) => {
+      if (response.status() >= 500) void response.text().then((body) => { failedThroughRouter.push(`${response.status()} ${response.url()}: ${body.replace(/\s+/g, ' ').slice(0, 200)}`) }, () => undefined)
+    })
   })
   const [controlUi] = await Promise.all([context.waitForEvent('page'), open.click()])
   const controlProblems = watchConsole(controlUi)
@@ -100,8 +104,13 @@ t.test('create an instance of the real gateway and manage it in the console', as
   t.equal(hello.ok, true, 'the gateway admitted the browser with no token typed')
   t.ok(hello.payload.auth?.scopes?.includes('operator.admin'), `as the owner, with the owner's scopes: ${JSON.stringify(hello.payload.auth)}`)
   t.notOk(gatewayFrames.some((frame) => /PAIRING_REQUIRED|AUTH_REQUIRED|TOKEN_MISSING/i.test(frame)), 'no pairing or token request')
+  await controlUi.waitForLoadState('networkidle')
   await screenshot(controlUi, 'control-ui')
-  t.comment(`Control UI console: ${controlProblems.length === 0 ? 'clean' : controlProblems.join(' | ')}`)
+  // Seen here: under the Control UI's burst of parallel asset requests the router answered some
+  // with 502, and the Control UI then stopped at its loading skeleton ("application start failed").
+  const knownRouterBug = { todo: 'the router answers 502 to some of the Control UI\'s parallel asset requests (plugins/routing)' }
+  t.same(failedThroughRouter, [], 'every Control UI request got through the router', knownRouterBug)
+  t.same(controlProblems, [], 'the Control UI started without errors', knownRouterBug)
   await controlUi.close()
 
   await page.getByRole('link', { name: 'Instance details' }).click()
