@@ -92,7 +92,8 @@ t.test('create an instance of the real gateway and manage it in the console', as
   const [controlUi] = await Promise.all([context.waitForEvent('page'), open.click()])
   const controlProblems = watchConsole(controlUi)
   await controlUi.waitForURL(`${expectedUrl}/**`, { timeout: 60_000 })
-  const loaded = await until('the Control UI page to load', async () => await controlUi.title() === 'OpenClaw Control').catch(async (err: Error) => {
+  // The title names the Control UI's current view ("OpenClaw Control", then e.g. "Model Setup — OpenClaw" on a first run).
+  const loaded = await until('the Control UI page to load', async () => /OpenClaw/.test(await controlUi.title())).catch(async (err: Error) => {
     await screenshot(controlUi, 'control-ui-failed')
     t.fail(`${err.message}; the tab is at ${controlUi.url()} showing: ${(await controlUi.content()).slice(0, 1500)}`)
     return false
@@ -109,6 +110,7 @@ t.test('create an instance of the real gateway and manage it in the console', as
   // Seen here: under the Control UI's burst of parallel asset requests the router answered some
   // with 502, and the Control UI then stopped at its loading skeleton ("application start failed").
   const knownRouterBug = { todo: 'the router answers 502 to some of the Control UI\'s parallel asset requests (plugins/routing)' }
+  for (const failure of [...failedThroughRouter, ...controlProblems]) t.comment(`Control UI tab: ${failure}`)
   t.same(failedThroughRouter, [], 'every Control UI request got through the router', knownRouterBug)
   t.same(controlProblems, [], 'the Control UI started without errors', knownRouterBug)
   await controlUi.close()
