@@ -3,7 +3,7 @@ import eslint from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'ui/dist/', 'data/', '.tap/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'ui/dist/', 'ui/dist-box-setup/', 'test-output/', 'data/', '.tap/', 'coverage/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,7 @@
 // The setup page, rendered on the server: plain HTML and a form, so it works in the smallest
-// captive-portal browser (no scripts needed). While the box is busy it refreshes itself.
+// captive-portal browser (no scripts needed); while the box is busy it refreshes itself. A browser
+// with scripts runs the Lit page (ui/box-setup) instead: <box-setup> draws over this markup, and
+// the refresh sits in <noscript> so it does not reload that page.
 import QRCode from 'qrcode'
 import type { WifiNetwork } from '../drivers/types.js'
 import type { SetupView } from './server.js'
@@ -16,9 +18,13 @@ function bars (percent: number): string {
   return '▂▄▆█'.slice(0, Math.max(1, Math.ceil(percent / 25)))
 }
 
-function layout (title: string, body: string, refreshSeconds?: number): string {
-  const refresh = refreshSeconds === undefined ? '' : `<meta http-equiv="refresh" content="${refreshSeconds}">`
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">${refresh}<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`
+/** Where the box serves the Lit page's script. */
+export const SETUP_SCRIPT_PATH = '/box-setup.js'
+
+function pageLayout (title: string, body: string, refreshSeconds: number | undefined, withScript: boolean): string {
+  const refresh = refreshSeconds === undefined ? '' : `<noscript><meta http-equiv="refresh" content="${refreshSeconds}"></noscript>`
+  const script = withScript ? `<script type="module" src="${SETUP_SCRIPT_PATH}"></script>` : ''
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">${refresh}<title>${escapeHtml(title)}</title><style>${STYLE}</style>${script}</head><body><box-setup><h1>${escapeHtml(title)}</h1>${body}</box-setup></body></html>`
 }
 
 function networkForm (networks: WifiNetwork[]): string {
@@ -30,7 +36,8 @@ function networkForm (networks: WifiNetwork[]): string {
 <button type="submit">Connect</button></form><p class="muted"><a href="/">Search again</a></p>`
 }
 
-export async function renderSetupPage (view: SetupView, networks: () => Promise<WifiNetwork[]>): Promise<string> {
+export async function renderSetupPage (view: SetupView, networks: () => Promise<WifiNetwork[]>, withScript = false): Promise<string> {
+  const layout = (title: string, body: string, refreshSeconds?: number): string => pageLayout(title, body, refreshSeconds, withScript)
   const error = view.lastError === undefined ? '' : `<p class="error" role="alert">${escapeHtml(view.lastError)}</p>`
   switch (view.state) {
     case 'no-credentials':

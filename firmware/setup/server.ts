@@ -8,7 +8,8 @@ import Type from 'typebox'
 import type { DeviceFlowView } from '../cloud/device-flow.js'
 import type { WifiNetwork } from '../drivers/types.js'
 import type { BoxState } from '../state/machine.js'
-import { renderSetupPage } from './page.js'
+import { loadSetupBundle } from './bundle.js'
+import { renderSetupPage, SETUP_SCRIPT_PATH } from './page.js'
 
 export interface SetupView {
   state: BoxState
@@ -84,8 +85,12 @@ export async function createSetupServer (backend: SetupBackend): Promise<Fastify
     })
   }
 
-  const page = async (): Promise<string> => await renderSetupPage(backend.view(), backend.networks)
+  const script = await loadSetupBundle()
+  const page = async (): Promise<string> => await renderSetupPage(backend.view(), backend.networks, script !== undefined)
   app.get('/', async (_request, reply) => await reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(await page()))
+  if (script !== undefined) {
+    app.get(SETUP_SCRIPT_PATH, async (_request, reply) => await reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script))
+  }
 
   app.get('/api/status', async () => {
     const { portalUrl: _portal, ...view } = backend.view()

@@ -45,7 +45,7 @@ export const TokenBody = Type.Object({ token: OpaqueToken }, { additionalPropert
 export const ResetBody = Type.Object({ token: OpaqueToken, password: Password }, { additionalProperties: false })
 export const ChangePasswordBody = Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false })
 export const PasswordBody = Type.Object({ password: Password }, { additionalProperties: false })
-export const LogoutBody = Type.Optional(Type.Object({ refresh_token: Type.Optional(OpaqueToken) }, { additionalProperties: false }))
+export const LogoutBody = Type.Object({ refresh_token: Type.Optional(OpaqueToken) }, { additionalProperties: false })
 export const CsrfAnswer = Type.Object({ csrfToken: Type.String() })
 
 export const TokenRequest = Type.Object({

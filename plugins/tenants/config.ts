@@ -2,6 +2,13 @@
 import Type from 'typebox'
 import { key } from '../../server/config-key.js'
 
+/** What a plan costs, shown on the create page; plans without one are shown without a price. */
+export const PlanPrice = Type.Object({
+  amount: Type.Number({ minimum: 0 }),
+  currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR' }),
+  period: Type.Union([Type.Literal('month'), Type.Literal('year')])
+}, { additionalProperties: false })
+
 export const tenantsConfig = {
   tenantImage: key(Type.String({ minLength: 1, default: 'ghcr.io/openclaw/openclaw:2026.9.6' }), {
     env: 'TENANT_IMAGE', description: 'Gateway image of instances, unless a plan names its own.'
@@ -12,9 +19,10 @@ export const tenantsConfig = {
     pids: Type.Optional(Type.Integer({ minimum: 16, maximum: 1_000_000 })),
     maxInstances: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
     idleTimeout: Type.Optional(Type.Integer({ minimum: 0 })),
-    image: Type.Optional(Type.String({ minLength: 1 }))
+    image: Type.Optional(Type.String({ minLength: 1 })),
+    price: Type.Optional(PlanPrice)
   }, { additionalProperties: false })))), {
-    env: 'TENANT_PLANS', allowed: 'an object in the config file: { "free"|"basic"|"pro"|"enterprise": { memory (bytes), cpus, pids, maxInstances, idleTimeout (seconds, 0 = never), image } }',
+    env: 'TENANT_PLANS', allowed: 'an object in the config file: { "free"|"basic"|"pro"|"enterprise": { memory (bytes), cpus, pids, maxInstances, idleTimeout (seconds, 0 = never), image, price: { amount, currency (ISO 4217, e.g. "EUR"), period ("month"|"year") } } }',
     description: 'Changes to the built-in plans (free 1 GiB / 0.5 CPU / 1 instance, basic 2 GiB / 1 CPU / 2, pro 4 GiB / 2 CPU / 5, enterprise 8 GiB / 4 CPU / 20); set in the config file.'
   }),
   tenantVolumeGrace: key(Type.Integer({ minimum: 0, maximum: 365 * 86_400, default: 7 * 86_400 }), {

@@ -10,6 +10,8 @@ export interface ProgressEvent {
   type: ProgressType
   at: string
   reason?: string
+  /** Increases with every event this server emits: the SSE event id a reconnecting client sends back. */
+  id?: number
 }
 
 /** A stream ends at one of these: the instance is up, or a step failed, or it is gone. */
@@ -34,9 +36,11 @@ export function createTenantEvents (stats?: TenantStats): TenantEvents {
   // A separate emitter, so no tenant id can collide with the name of the all-tenants event.
   const everyTenant = new EventEmitter()
   everyTenant.setMaxListeners(0)
+  let lastId = 0
   return {
     emit (tenantId, type, reason) {
-      const event: ProgressEvent = reason === undefined ? { type, at: new Date().toISOString() } : { type, at: new Date().toISOString(), reason }
+      const id = ++lastId
+      const event: ProgressEvent = reason === undefined ? { type, at: new Date().toISOString(), id } : { type, at: new Date().toISOString(), reason, id }
       // A new attempt starts a new story: a fresh `scheduled` or `starting` after a final event resets it.
       const history = histories.get(tenantId) ?? []
       const restart = history.length > 0 && FINAL.has(history[history.length - 1]!.type) && !FINAL.has(type)

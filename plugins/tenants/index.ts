@@ -45,7 +45,7 @@ const tenantsPlugin = fp(async function tenants (app) {
     allocations: service.allocations,
     logShipping
   })
-  await app.register(tenantRoutes({ service, events, workers, urlOf }))
+  await app.register(tenantRoutes({ service, events, workers, plans, urlOf }))
 
   // After the scheduler's onReady (dependency order), so the local worker is registered first.
   let idleTimer: NodeJS.Timeout | undefined

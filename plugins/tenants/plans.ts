@@ -1,5 +1,7 @@
 // Plans: the built-in defaults, changed by `tenantPlans` in the config.
+import type { Static } from 'typebox'
 import type { Config } from '../../server/config.js'
+import type { PlanPrice } from './config.js'
 import type { PlanName } from './entities.js'
 
 export interface Plan {
@@ -12,6 +14,8 @@ export interface Plan {
   /** Seconds without activity before the instance is stopped; 0 never. */
   idleTimeout: number
   image: string
+  /** Unset: the installation charges nothing for it, or says nothing about it. */
+  price?: Static<typeof PlanPrice>
 }
 
 const GIB = 1024 ** 3

@@ -8,13 +8,15 @@ import type { Workers } from '../scheduler/workers.js'
 import type { Tenant } from './entities.js'
 import { FINAL, type ProgressEvent, type TenantEvents } from './events.js'
 import { containerLogs, containerStats } from './runtime.js'
-import { DeleteQuery, LogsQuery, NewTenantBody, StatsView, TenantParams, TenantView, viewTenant } from './schemas.js'
+import type { Plans } from './plans.js'
+import { DeleteQuery, LogsQuery, NewTenantBody, PlanView, StatsView, TenantParams, TenantView, viewPlan, viewTenant } from './schemas.js'
 import type { TenantService } from './service.js'
 
 export interface TenantRoutesOptions {
   service: TenantService
   events: TenantEvents
   workers: Workers
+  plans: Plans
   urlOf: (slug: string) => string
 }
 
@@ -30,13 +32,24 @@ function fromStatus (tenant: Tenant): ProgressEvent[] {
   }
 }
 
-export const tenantRoutes = ({ service, events, workers, urlOf }: TenantRoutesOptions): FastifyPluginAsyncTypebox => async (app) => {
+/** The id of the last event a reconnecting EventSource received (its Last-Event-ID header). */
+function seenUpTo (header: string | string[] | undefined): number | undefined {
+  if (typeof header !== 'string' || !/^\d{1,15}$/.test(header)) return undefined
+  return Number(header)
+}
+
+export const tenantRoutes = ({ service, events, workers, plans, urlOf }: TenantRoutesOptions): FastifyPluginAsyncTypebox => async (app) => {
   const tags = ['tenants']
   const read = app.requireUser({ scopes: ['tenants:read'] })
   const write = app.requireUser({ scopes: ['tenants:write'], verifiedEmail: true })
   const view = (tenant: Tenant): ReturnType<typeof viewTenant> => viewTenant(tenant, urlOf(tenant.slug))
   const accepted = (reply: FastifyReply, tenant: Tenant): FastifyReply => reply.code(202).send(view(tenant))
   const byId = { params: TenantParams }
+
+  // Public, like a pricing page: a visitor can compare plans before making an account.
+  app.get('/api/plans', {
+    schema: { tags, summary: 'The plans an instance can be created on, with their limits and prices', response: { 200: Type.Object({ plans: Type.Array(PlanView) }) } }
+  }, async () => ({ plans: Object.values(plans).map(viewPlan) }))
 
   app.post('/api/tenants', {
     onRequest: write,
@@ -70,17 +83,25 @@ export const tenantRoutes = ({ service, events, workers, urlOf }: TenantRoutesOp
     schema: { tags, summary: 'Progress as Server-Sent Events; the stream ends at routable, failed, stopped or deleted', ...byId }
   }, async (request, reply) => {
     const tenant = await service.get(request.user!, request.params.id)
+    const history = events.history(tenant.id)
+    const seen = seenUpTo(request.headers['last-event-id'])
+    const last = history.at(-1)
+    // An EventSource reconnects whenever a stream ends. One that already received the final event is
+    // told to stop with 204 (HTML Living Standard, server-sent events §9.2.3), instead of being sent
+    // the same final event again.
+    if (seen !== undefined && last !== undefined && FINAL.has(last.type) && (last.id ?? 0) <= seen) return reply.code(204).send()
     const stream = new PassThrough()
     const send = (event: ProgressEvent): void => {
-      stream.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
+      const id = event.id === undefined ? '' : `id: ${event.id}\n`
+      stream.write(`${id}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
       if (FINAL.has(event.type)) stream.end()
     }
-    // Subscribed before reading history, so nothing falls between the two.
+    // Subscribed before sending history, so nothing falls between the two.
     const unsubscribe = events.subscribe(tenant.id, send)
     stream.on('close', unsubscribe)
     request.raw.on('close', () => { stream.end() })
-    const history = events.history(tenant.id)
-    for (const event of history.length > 0 ? history : fromStatus(tenant)) if (!stream.writableEnded) send(event)
+    const unseen = history.filter((event) => seen === undefined || (event.id ?? 0) > seen)
+    for (const event of history.length > 0 ? unseen : fromStatus(tenant)) if (!stream.writableEnded) send(event)
     return reply.header('content-type', 'text/event-stream').header('cache-control', 'no-cache').header('x-accel-buffering', 'no').send(stream)
   })
 

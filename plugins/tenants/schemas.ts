@@ -1,6 +1,8 @@
 // Request and response schemas of the tenant routes.
 import Type, { type Static } from 'typebox'
+import { PlanPrice } from './config.js'
 import { PLANS, type Tenant } from './entities.js'
+import type { Plan } from './plans.js'
 
 export const TenantView = Type.Object({
   id: Type.String(),
@@ -52,3 +54,18 @@ export const StatsView = Type.Object({
   network: Type.Object({ rxBytes: Type.Integer(), txBytes: Type.Integer() }),
   pids: Type.Integer()
 })
+
+export const PlanView = Type.Object({
+  name: Type.String({ description: `One of ${PLANS.join(', ')}` }),
+  memory: Type.Integer({ description: 'Bytes' }),
+  cpus: Type.Number(),
+  pids: Type.Integer(),
+  maxInstances: Type.Integer({ description: 'Instances one user may have on this plan' }),
+  idleTimeout: Type.Integer({ description: 'Seconds without activity before the instance stops; 0 = never' }),
+  price: Type.Union([PlanPrice, Type.Null()], { description: 'null when the installation sets no price' })
+})
+
+/** A plan as users see it: limits and price, not the image it runs. */
+export function viewPlan ({ name, memory, cpus, pids, maxInstances, idleTimeout, price }: Plan): Static<typeof PlanView> {
+  return { name, memory, cpus, pids, maxInstances, idleTimeout, price: price ?? null }
+}

@@ -1,14 +1,23 @@
 // A simulated box from a factory credential file, used the way an owner would: the display, the
 // setup page over HTTP, the captive portal and its DNS, and the button.
 import { Resolver } from 'node:dns/promises'
+import { access, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import { join } from 'node:path'
 import t from 'tap'
 import { buildDeviceClaimUrl } from '../../protocol/claim-code.js'
+import { packageInfo } from '../../server/package-info.js'
 import { tempDir } from '../helpers/app.js'
 import { displayFile, startSimulatedBox, until } from '../helpers/box-app.js'
 import { writeCredentials } from '../helpers/box.js'
+import { launchChromium, PHONE, screenshot } from '../helpers/browser.js'
+import { chromium, requireComponents, type Component } from '../helpers/components.js'
 import { decodeQrImage } from '../helpers/qr.js'
+
+const setupPageBuild: Component = {
+  name: 'the box setup page build (npm run build:ui)',
+  probe: () => access(join(packageInfo.root, 'ui', 'dist-box-setup', 'box-setup.js'))
+}
 
 const form = (fields: Record<string, string>): RequestInit => ({
   method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString()
@@ -105,4 +114,51 @@ t.test('without a credential file the box says so and does nothing else', async 
   t.match(await (await fetch(`${box.apiUrl}/api/state`)).json(), { state: 'no-credentials', deviceId: null, lastError: /missing\.json does not exist/ })
   t.match(await (await fetch(box.setupUrl)).text(), /This box is not provisioned/)
   t.equal(box.accessPoint, undefined, 'no setup network without an identity')
+})
+
+t.test('the Lit setup page in Chromium on a phone, in English and Chinese', async (t) => {
+  if (!(await requireComponents(t, chromium, setupPageBuild))) return
+  const dir = await tempDir(t, 'box-setup-lit-')
+  const { file, credentials } = await writeCredentials(dir, { serverUrl: 'https://cloud.example.com' })
+  const box = await startSimulatedBox(t, file, join(dir, 'data'))
+  const browser = await launchChromium(t)
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US' })
+  t.teardown(() => context.close())
+  const page = await context.newPage()
+  const problems: string[] = []
+  page.on('pageerror', (error) => { problems.push(error.message) })
+
+  await page.goto(box.setupUrl)
+  await page.getByRole('heading', { name: 'Set up your OpenClaw Box' }).waitFor()
+  t.ok(await page.evaluate(() => document.querySelector('box-setup')?.shadowRoot != null), 'the Lit element drew the page')
+  for (const name of ['HomeNet', 'CoffeeShop', 'Neighbour-5G']) t.ok(await page.getByRole('radio', { name }).isVisible(), `lists ${name}`)
+  t.ok(await page.getByText('82% · WPA2').isVisible(), 'with strength and security')
+
+  await page.getByRole('radio', { name: 'HomeNet' }).check()
+  await page.getByLabel('Password').fill('guess')
+  await page.getByRole('button', { name: 'Connect' }).click()
+  await page.getByRole('alert').getByText('Wrong password for "HomeNet"').waitFor()
+  t.equal(box.snapshot.state, 'setup', 'a wrong password leaves the box in setup, and the page says why')
+  await page.getByRole('radio', { name: 'HomeNet' }).waitFor()
+
+  await page.getByRole('radio', { name: 'HomeNet' }).check()
+  await page.getByLabel('Password').fill('correct horse battery')
+  await page.getByRole('button', { name: 'Connect' }).click()
+  await page.getByRole('heading', { name: 'Your box is online' }).waitFor()
+  const claimUrl = buildDeviceClaimUrl('https://cloud.example.com', credentials.deviceId)
+  t.ok(await page.getByRole('link', { name: claimUrl }).isVisible(), 'the label claim link')
+  const qrSource = await page.getByRole('img', { name: claimUrl }).getAttribute('src')
+  const qrFile = join(dir, 'setup-page-qr.png')
+  await writeFile(qrFile, Buffer.from(qrSource!.replace(/^data:image\/png;base64,/, ''), 'base64'))
+  t.equal(await decodeQrImage(qrFile), claimUrl, 'and its QR code, an image that scans to it')
+  t.ok(await page.getByText(credentials.deviceId, { exact: true }).isVisible(), 'and the box id')
+  t.same(problems, [], 'no script errors')
+  await screenshot(page, 'box-setup-phone')
+
+  const zh = await browser.newContext({ ...PHONE, locale: 'zh-CN' })
+  t.teardown(() => zh.close())
+  const zhPage = await zh.newPage()
+  await zhPage.goto(box.setupUrl)
+  await zhPage.getByRole('heading', { name: 'Box 已联网' }).waitFor()
+  t.pass('a Chinese phone gets the page in Chinese')
 })

@@ -2,7 +2,6 @@
 // port, and Debian's Chromium driven by playwright-core (ARCHITECTURE §4). Nothing is downloaded.
 import type { FastifyInstance } from 'fastify'
 import { mkdir, readdir, stat } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import { chromium as playwright, type Browser, type BrowserContextOptions, type Page } from 'playwright-core'
 import { packageInfo } from '../../server/package-info.js'
@@ -81,9 +80,12 @@ export function watchConsole (page: Page): string[] {
   return problems
 }
 
-/** Where screenshots go: $UI_SCREENSHOT_DIR, else a folder in the system's temp dir. */
+/**
+ * Where screenshots go: $UI_SCREENSHOT_DIR, else test-output/screenshots (gitignored; CI uploads it
+ * as an artifact). docs/screenshots holds a reviewed copy of the main pages.
+ */
 export async function screenshotDir (): Promise<string> {
-  const dir = process.env.UI_SCREENSHOT_DIR ?? path.join(os.tmpdir(), 'openclaw-cloud-ui-screenshots')
+  const dir = process.env.UI_SCREENSHOT_DIR ?? path.join(packageInfo.root, 'test-output', 'screenshots')
   await mkdir(dir, { recursive: true })
   return dir
 }

@@ -31,6 +31,15 @@ t.test('tenant lifecycle on the local Docker engine', async (t) => {
   const events = await app.inject({ method: 'GET', url: `/api/tenants/${tenant.id}/events`, headers: authHeaders(alice) })
   const types = [...events.body.matchAll(/^event: (\S+)$/gm)].map((match) => match[1])
   t.same(types, ['scheduled', 'image-ready', 'container-created', 'starting', 'healthy', 'routable'])
+  const ids = [...events.body.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]))
+  t.equal(ids.length, types.length, 'every progress event carries an id')
+  // EventSource reconnects when a stream ends: after the final event it is told to stop, not replayed to.
+  const reconnect = async (lastEventId: number): Promise<Awaited<ReturnType<typeof app.inject>>> => await app.inject({ method: 'GET', url: `/api/tenants/${tenant.id}/events`, headers: { ...authHeaders(alice), 'last-event-id': String(lastEventId) } })
+  const afterFinal = await reconnect(ids.at(-1)!)
+  t.equal(afterFinal.statusCode, 204, 'a client that saw the final event gets 204 No Content and stops reconnecting')
+  t.equal(afterFinal.body, '')
+  const midway = await reconnect(ids[2]!)
+  t.same([...midway.body.matchAll(/^event: (\S+)$/gm)].map((match) => match[1]), ['starting', 'healthy', 'routable'], 'a client that broke off midway gets only what it missed')
 
   const inspect = JSON.parse(await docker('inspect', `openclaw-tenant-${tenant.id}`))[0]
   t.same(inspect.HostConfig.CapDrop, ['ALL'])

@@ -1,29 +1,44 @@
-// Claiming a box on a phone: the label's QR link (protocol/claim-code.ts) opens the claim page,
-// which shows the box, sends the visitor through sign-in and back, and asks to approve. The page
-// fits a phone's width. Until the server has the claim endpoint, approving says it is not available.
+// Claiming a box on a phone: a simulated box (firmware in --simulate mode) joins Wi-Fi and comes
+// online unclaimed; its label's QR link (protocol/claim-code.ts) opens the claim page, which shows
+// the box, sends the visitor through sign-in and back and asks to approve. After approving, the box
+// learns over MQTT that it is claimed, and the devices pages show it online with telemetry charts.
+// The page fits a phone's width.
+import { join } from 'node:path'
 import t from 'tap'
 import { devices } from '../../plugins/devices/index.js'
 import { buildClaimUrl, generateClaimCode, hashClaimCode } from '../../protocol/claim-code.js'
-import { generateDeviceId } from '../../protocol/device-id.js'
-import { exportPublicKeyRaw, generateDeviceKeyPair } from '../../protocol/device-keys.js'
+import { tempDir } from '../helpers/app.js'
 import { signUp } from '../helpers/auth.js'
+import { startSimulatedBox, until } from '../helpers/box-app.js'
+import { writeCredentials } from '../helpers/box.js'
 import { launchChromium, PHONE, requireConsoleBuild, screenshot, startConsoleServer, watchConsole } from '../helpers/browser.js'
 import { chromium, requireComponents } from '../helpers/components.js'
+import { freePort } from '../helpers/process.js'
 
-// A browser and a server on a machine shared with other heavy work: minutes, not the default 3.
+const FAKE_GATEWAY = join(import.meta.dirname, '..', 'firmware', 'fixtures', 'fake-gateway.mjs')
+
+// A browser, a server and a box on a machine shared with other heavy work: minutes, not the default 3.
 t.setTimeout(300_000)
 
 t.test('claiming a box from its label on a phone', async (t) => {
   if (!(await requireComponents(t, chromium)) || !(await requireConsoleBuild(t))) return
   const { app, url } = await startConsoleServer(t, { installed: [devices], config: { mqttHost: '127.0.0.1', mqttPort: 0 } })
   await app.ready()
-  const deviceId = generateDeviceId()
+  const dir = await tempDir(t, 'ui-claim-')
+  const { file, credentials } = await writeCredentials(dir, { serverUrl: url, mqttUrl: `mqtt://127.0.0.1:${app.devices.broker.port}` })
+  const deviceId = credentials.deviceId
   const code = generateClaimCode()
   await app.devices.registerBatch({
-    batchId: 'ui-test-batch',
-    model: 'openclaw-box-1',
-    devices: [{ deviceId, publicKey: exportPublicKeyRaw(generateDeviceKeyPair().publicKey), claimCodeHash: await hashClaimCode(code) }]
+    batchId: credentials.batchId,
+    model: credentials.model,
+    devices: [{ deviceId, publicKey: credentials.publicKey, claimCodeHash: await hashClaimCode(code) }]
   })
+  const box = await startSimulatedBox(t, file, join(dir, 'data'), {
+    gateway: { command: process.execPath, args: [FAKE_GATEWAY], port: await freePort(), healthPath: '/healthz' }
+  })
+  await fetch(`${box.setupUrl}api/wifi`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ssid: 'HomeNet', password: 'correct horse battery' }) })
+  await box.whenState('online-unclaimed')
+  await until('the box on the broker', () => app.devices.broker.isConnected(deviceId))
   const owner = await signUp(app)
 
   const browser = await launchChromium(t)
@@ -50,18 +65,30 @@ t.test('claiming a box from its label on a phone', async (t) => {
   await screenshot(page, 'claim-phone-approve')
 
   await page.getByRole('button', { name: 'Claim this box' }).click()
-  if (app.hasRoute({ method: 'POST', url: '/api/devices/claim' })) {
-    await page.getByText(`Box ${deviceId} is now yours.`).waitFor()
-    await page.getByRole('link', { name: 'Open the box' }).click()
-    await page.getByRole('heading', { name: deviceId }).waitFor()
-    t.pass('the claimed box opens on its page')
-  } else {
-    await page.getByText('Claiming boxes is not available on this server yet.').waitFor()
-    t.pass('without the claim endpoint, approving says so')
-  }
+  await page.getByText(`Box ${deviceId} is now yours.`).waitFor()
+  await box.whenState('claimed')
+  t.match(box.snapshot.claim, { claimed: true }, 'the box learned over MQTT that it is claimed')
+
+  // Telemetry every second from the box; the server stores it in batches.
+  await until('stored telemetry', async () => { await app.devices.telemetry.flush(); return (await app.devices.telemetry.latest(deviceId)) !== null })
+  await page.getByRole('link', { name: 'Open the box' }).click()
+  await page.getByRole('heading', { name: deviceId }).waitFor()
+  await page.locator('oc-status-badge').getByText('Online').first().waitFor()
+  await page.locator('oc-usage-chart canvas').first().waitFor({ timeout: 30_000 })
+  t.ok(await page.locator('oc-usage-chart').count() >= 2, 'the box page charts its CPU and memory from telemetry')
+  t.equal(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), 0, 'the charts fit a phone')
+  await screenshot(page, 'device-phone')
+
+  await page.goto(`${url}/devices`)
+  await page.getByRole('heading', { name: 'Devices' }).waitFor()
+  const row = page.getByText(deviceId).first()
+  await row.waitFor()
+  await page.locator('oc-status-badge').getByText('Online').first().waitFor()
+  t.pass('the devices page lists the box as online')
+  await screenshot(page, 'devices-phone')
   t.same(problems, [], 'no errors in the browser console')
 
-  // Typed by hand from the label instead of scanned.
+  // Typed by hand from the label instead of scanned: a box already claimed says so.
   await page.goto(`${url}/claim`)
   await page.getByLabel('Device id').fill(deviceId)
   await page.getByLabel('Claim code').fill(code)

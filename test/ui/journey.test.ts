@@ -14,7 +14,7 @@ t.setTimeout(300_000)
 
 t.test('the console in a real browser', async (t) => {
   if (!(await requireComponents(t, chromium)) || !(await requireConsoleBuild(t))) return
-  const { app, url } = await startConsoleServer(t, { installed: [scheduler, tenants] })
+  const { app, url } = await startConsoleServer(t, { installed: [scheduler, tenants], config: { tenantPlans: { pro: { price: { amount: 12.5, currency: 'EUR', period: 'month' } } } } })
   const browser = await launchChromium(t)
 
   /** A fresh browser profile (no cookies, no stored language), in English. */
@@ -155,6 +155,12 @@ t.test('the console in a real browser', async (t) => {
       await visit(path, heading)
       if (shot !== '') await screenshot(page, shot)
     }
+
+    // Plans come from the server (GET /api/plans), with the price the installation set.
+    await page.goto('/instances/new')
+    await page.getByRole('radio', { name: /Pro/ }).waitFor()
+    t.ok(await page.getByText('€12.50 / month').isVisible(), 'the create page shows the configured price of a plan')
+    t.equal(await page.getByText('/ month').count(), 1, 'and no price for plans without one')
 
     // The one expected failure: the browser logs the API's 404 for an instance that is not there.
     await page.goto('/instances/00000000-0000-4000-8000-000000000000')

@@ -4,6 +4,7 @@ import Type from 'typebox'
 import { sessionCookie } from '../authenticate.js'
 import type { ApiToken, Session } from '../entities.js'
 import { User } from '../entities.js'
+import { Unauthenticated } from '../errors.js'
 import { ApiTokenView, IdParams, MeView, NewApiTokenAnswer, NewApiTokenBody, PasswordBody, SessionView } from '../schemas.js'
 import type { OAuthServices } from '../services.js'
 import { describeUser } from '../users.js'
@@ -33,16 +34,32 @@ function viewSession (session: Session, currentId: string | undefined): Type.Sta
 }
 
 export const accountRoutes = (services: OAuthServices): FastifyPluginAsyncTypebox => async (app) => {
+  const tags = ['account']
+  const cookie = sessionCookie(app.config)
+
+  // A visitor who presents no credential is simply not signed in: `null`, not an error, so the
+  // console can ask on every visit without a 401 in the browser's console. A credential that no
+  // longer works (revoked, expired) still answers 401, and a stale session cookie is cleared.
+  app.get('/api/me', {
+    schema: { tags, summary: 'The signed-in user; null when the request carries no credential', response: { 200: Type.Union([MeView, Type.Null()]) } }
+  }, async (request, reply) => {
+    if (request.user === null) {
+      const presented = request.headers.authorization !== undefined || request.cookies[cookie.name] !== undefined
+      if (!presented) return null
+      if (request.headers.authorization === undefined) reply.clearCookie(cookie.name, { path: '/' })
+      throw new Unauthenticated()
+    }
+    const user = await services.orm.em.fork().findOneOrFail(User, { id: request.user.id })
+    return { ...describeUser(user), scopes: request.user.scopes, requireEmailVerification: services.requireEmailVerification }
+  })
+
+  await app.register(signedInRoutes(services))
+}
+
+const signedInRoutes = (services: OAuthServices): FastifyPluginAsyncTypebox => async (app) => {
   const { accounts, sessions, apiTokens } = services
   const tags = ['account']
   app.addHook('onRequest', app.requireUser())
-
-  app.get('/api/me', {
-    schema: { tags, summary: 'The signed-in user', response: { 200: MeView } }
-  }, async (request) => {
-    const user = await services.orm.em.fork().findOneOrFail(User, { id: signedIn(request).id })
-    return { ...describeUser(user), scopes: signedIn(request).scopes, requireEmailVerification: services.requireEmailVerification }
-  })
 
   app.delete('/api/me', {
     schema: { tags, summary: 'Delete the account and everything that signs in as it (needs the password)', body: PasswordBody }

@@ -34,11 +34,14 @@ export const authRoutes = (services: OAuthServices): FastifyPluginAsyncTypebox =
   })
 
   app.post('/api/auth/logout', {
+    // A plain sign-out sends no body at all; the refresh token is optional (the CSRF header is still
+    // required for a cookie session, by the authentication hook).
+    preValidation: async (request) => { request.body ??= {} },
     schema: { tags, summary: 'Sign out: ends this session, and revokes a refresh token family when one is given', body: LogoutBody }
   }, async (request, reply) => {
     const credential = request.credential
     if (credential?.kind === 'session') await sessions.revoke(request.user!.id, credential.sessionId)
-    if (request.body?.refresh_token !== undefined) await tokens.revokeFamilyOf(request.body.refresh_token)
+    if (request.body.refresh_token !== undefined) await tokens.revokeFamilyOf(request.body.refresh_token)
     if (request.user !== null) await services.audit.record({ type: 'logout', userId: request.user.id, ip: request.ip })
     reply.clearCookie(cookie.name, { path: '/' })
     return reply.code(204).send()

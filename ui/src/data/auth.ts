@@ -54,40 +54,25 @@ export interface Auth {
   subscribe: (listener: Listener) => () => void
 }
 
-/** Where the console remembers that this browser signed in (the session cookie itself is httpOnly). */
-export const SIGNED_IN_HINT = 'openclaw-cloud.signed-in'
-
-export interface HintStore {
-  getItem: (key: string) => string | null
-  setItem: (key: string, value: string) => void
-  removeItem: (key: string) => void
-}
-
-export function createAuth (http: Http, hints: HintStore, offers: Offers): Auth {
+export function createAuth (http: Http, offers: Offers): Auth {
   let user: Me | null | undefined
   let loading: Promise<Me | null> | undefined
   const listeners = new Set<Listener>()
 
   const set = (next: Me | null): Me | null => {
     user = next
-    try {
-      if (next === null) hints.removeItem(SIGNED_IN_HINT)
-      else hints.setItem(SIGNED_IN_HINT, '1')
-    } catch { /* storage off: every visit asks the server */ }
     // Nobody signed in: requests need no CSRF token, so none is asked for.
     if (next === null) http.setCsrfToken(null)
     for (const listener of listeners) listener(next)
     return next
   }
 
-  const mayBeSignedIn = (): boolean => {
-    try { return hints.getItem(SIGNED_IN_HINT) !== null } catch { return true }
-  }
-
   async function fetchMe (): Promise<Me | null> {
     try {
-      return set(await http.get<Me>('/api/me'))
+      // The server answers null to a visitor without a session.
+      return set(await http.get<Me | null>('/api/me'))
     } catch (err) {
+      // A session that ended elsewhere (signed out, expired); the server also clears its cookie.
       if (err instanceof ApiError && err.status === 401) return set(null)
       throw err
     }
@@ -97,8 +82,6 @@ export function createAuth (http: Http, hints: HintStore, offers: Offers): Auth 
     get user () { return user },
     load () {
       if (user !== undefined) return Promise.resolve(user)
-      // A browser that never signed in here has no session: asking would only log a 401 in its console.
-      if (!mayBeSignedIn()) return Promise.resolve(set(null))
       loading ??= fetchMe().finally(() => { loading = undefined })
       return loading
     },
@@ -110,8 +93,7 @@ export function createAuth (http: Http, hints: HintStore, offers: Offers): Auth 
       return { user: answer.user, returnTo: answer.returnTo }
     },
     async signOut () {
-      // The server validates the (optional) body as an object, so an empty one is sent.
-      await http.post('/api/auth/logout', {})
+      await http.post('/api/auth/logout')
       set(null)
     },
     register: (email, password) => http.post<MailAnswer>('/api/auth/register', { email, password }),

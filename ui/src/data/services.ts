@@ -1,7 +1,7 @@
 // Everything the pages reach the server through, built once by the app shell and handed down.
 import { createAccount, type Account } from './account.js'
 import { createAdmin, type Admin } from './admin.js'
-import { createAuth, type Auth, type HintStore } from './auth.js'
+import { createAuth, type Auth } from './auth.js'
 import { createOffers, type Offers } from './capabilities.js'
 import { createDevices, type Devices } from './devices.js'
 import { createHttp, type Http } from './http.js'
@@ -19,13 +19,13 @@ export interface Services {
   offers: Offers
 }
 
-export function createServices (http: Http = createHttp(), hints: HintStore = localStorage): Services {
+export function createServices (http: Http = createHttp()): Services {
   let info: Promise<ServerInfo> | undefined
   const offers = createOffers(http)
   return {
     http,
     offers,
-    auth: createAuth(http, hints, offers),
+    auth: createAuth(http, offers),
     tenants: createTenants(http, offers),
     account: createAccount(http),
     admin: createAdmin(http, offers),

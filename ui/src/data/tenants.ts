@@ -40,6 +40,27 @@ export interface ProgressEvent {
   reason?: string
 }
 
+/** What a plan costs, when the installation sets a price. */
+export interface PlanPrice {
+  amount: number
+  /** ISO 4217, e.g. EUR. */
+  currency: string
+  period: 'month' | 'year'
+}
+
+/** A plan an instance can be created on (GET /api/plans). */
+export interface Plan {
+  name: string
+  /** Bytes. */
+  memory: number
+  cpus: number
+  pids: number
+  maxInstances: number
+  /** Seconds without activity before the instance stops; 0 = never. */
+  idleTimeout: number
+  price: PlanPrice | null
+}
+
 export interface ProgressHandlers {
   onEvent: (event: ProgressEvent) => void
   /** The stream broke before a final event (network, server restart). */
@@ -47,6 +68,7 @@ export interface ProgressHandlers {
 }
 
 export interface Tenants {
+  plans: () => Promise<Plan[]>
   list: () => Promise<Tenant[]>
   get: (id: string) => Promise<Tenant>
   create: (input: { name?: string, plan: string }) => Promise<Tenant>
@@ -63,6 +85,7 @@ const path = (id: string, rest = ''): string => `/api/tenants/${encodeURICompone
 
 export function createTenants (http: Http, offers: Offers, openEventSource: (url: string) => EventSource = (url) => new EventSource(url)): Tenants {
   return {
+    plans: async () => (await http.get<{ plans: Plan[] }>('/api/plans')).plans,
     async list () {
       // Instances belong to the tenants plugin, which may be off.
       if (!await offers('GET', '/api/tenants')) throw new EndpointMissing('GET', '/api/tenants')
@@ -80,7 +103,7 @@ export function createTenants (http: Http, offers: Offers, openEventSource: (url
       const stop = (): void => { finished = true; source.close() }
       const receive = (message: MessageEvent<string>): void => {
         const event = JSON.parse(message.data) as ProgressEvent
-        // The server ends the stream after a final event; EventSource would reconnect and replay it.
+        // Nothing follows a final event (the server answers a reconnect after it with 204).
         if (FINAL_PROGRESS.has(event.type)) stop()
         onEvent(event)
       }

@@ -85,6 +85,11 @@ export function formatNumber (value: number, maximumFractionDigits = 1): string 
   return new Intl.NumberFormat(current, { maximumFractionDigits }).format(value)
 }
 
+/** An amount of money in its currency (`currency` is an ISO 4217 code), written the local way. */
+export function formatPrice (amount: number, currency: string): string {
+  return new Intl.NumberFormat(current, { style: 'currency', currency }).format(amount)
+}
+
 /** "2 h 5 min" style durations. */
 export function formatDuration (seconds: number): string {
   const days = Math.floor(seconds / 86_400)

@@ -70,7 +70,11 @@ export class OcUsageChart extends OcElement {
         cursor: { drag: { x: false, y: false } },
         legend: { show: true },
         axes: [axis, { ...axis, size: 64, values: (_plot, ticks) => ticks.map((tick) => this.format(tick)) }],
-        scales: { y: { range: (_plot, min, max) => [0, Math.max(max, min + 1) * 1.1] } },
+        scales: {
+          // One sample has no span: uPlot would stretch it over years, so show the minute around it.
+          x: { time: true, range: (_plot, min, max) => min === max ? [min - 60, max + 60] : [min, max] },
+          y: { range: (_plot, min, max) => [0, Math.max(max, min + 1) * 1.1] }
+        },
         series: [{}, ...this.series.map((series) => ({ label: series.label, stroke: series.color, fill: `${series.color}22`, width: 2, value: (_plot: uPlot, value: number | null) => value == null ? '—' : this.format(value) }))]
       }, this.data, target)
       this.resize.observe(target)

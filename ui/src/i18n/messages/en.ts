@@ -139,6 +139,8 @@ export const en = {
   'create.planInstances': 'Up to {count} instances',
   'create.planIdle': 'Stops after {duration} idle',
   'create.planAlwaysOn': 'Always on',
+  'create.planPerMonth': '{price} / month',
+  'create.planPerYear': '{price} / year',
   'create.submit': 'Create instance',
   'create.busy': 'Creating…',
   'create.progressTitle': 'Starting {name}',

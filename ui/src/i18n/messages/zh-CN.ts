@@ -140,6 +140,8 @@ export const zhCN: Record<MessageKey, string> = {
   'create.planInstances': '最多 {count} 个实例',
   'create.planIdle': '空闲 {duration} 后停止',
   'create.planAlwaysOn': '始终运行',
+  'create.planPerMonth': '{price} / 月',
+  'create.planPerYear': '{price} / 年',
   'create.submit': '创建实例',
   'create.busy': '正在创建…',
   'create.progressTitle': '正在启动 {name}',

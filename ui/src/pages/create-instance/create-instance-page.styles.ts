@@ -10,6 +10,7 @@ export const createInstancePageStyles = [shared, css`
   label.plan:has(input:checked) { border-color: var(--oc-accent); box-shadow: 0 0 0 1px var(--oc-accent); }
   label.plan input { margin-top: 0.3rem; }
   .plan-body { display: flex; flex-direction: column; gap: 0.1rem; }
+  .price { font-weight: 600; color: var(--oc-accent); }
   .ready p { margin: 0 0 0.25rem; }
   .url { font-size: 1.05rem; }
 `]

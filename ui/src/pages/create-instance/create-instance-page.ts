@@ -1,11 +1,12 @@
 // Create an instance: a name and a plan, then the live progress from the events stream until it is
 // routable, ending in its address and an "Open" button.
+import { Task } from '@lit/task'
 import { html, nothing, type TemplateResult } from 'lit'
-import { PLANS } from '../../data/plans.js'
-import type { ProgressEvent, Tenant } from '../../data/tenants.js'
+import type { Plan, PlanPrice, ProgressEvent, Tenant } from '../../data/tenants.js'
 import { describeError } from '../../i18n/errors.js'
-import { formatBytes, formatDuration, formatNumber, t, tKnown } from '../../i18n/locale.js'
+import { formatBytes, formatDuration, formatNumber, formatPrice, t, tKnown } from '../../i18n/locale.js'
 import { OcPage } from '../page.js'
+import { taskView } from '../task-view.js'
 import { createInstancePageStyles } from './create-instance-page.styles.js'
 
 /** The server's rule for names (plugins/tenants/service.ts): a DNS label of 3-63 characters. */
@@ -30,6 +31,11 @@ export class OcCreateInstancePage extends OcPage {
   declare outcome: Outcome
 
   private stopWatching: (() => void) | undefined
+
+  private readonly plans = new Task(this, {
+    task: async () => await this.services.tenants.plans(),
+    args: () => []
+  })
 
   protected get pageTitle (): string { return t('create.title') }
 
@@ -103,24 +109,32 @@ export class OcCreateInstancePage extends OcPage {
       </div>
       <fieldset>
         <legend>${t('create.plan')}</legend>
-        <div class="plans">
-          ${PLANS.map((plan, index) => html`<label class="plan">
-            <input type="radio" name="plan" value=${plan.name} ?checked=${index === 0} required>
-            <span class="plan-body">
-              <strong>${tKnown(`plan.${plan.name}.name`, plan.name)}</strong>
-              <span class="small muted">${t('create.planMemory', { memory: formatBytes(plan.memoryBytes) })}</span>
-              <span class="small muted">${t('create.planCpu', { cpus: formatNumber(plan.cpus) })}</span>
-              <span class="small muted">${plan.maxInstances === 1 ? t('create.planInstance') : t('create.planInstances', { count: plan.maxInstances })}</span>
-              <span class="small muted">${plan.idleTimeout === 0 ? t('create.planAlwaysOn') : t('create.planIdle', { duration: formatDuration(plan.idleTimeout) })}</span>
-            </span>
-          </label>`)}
-        </div>
+        ${taskView(this.plans, (plans) => html`<div class="plans">${plans.map((plan, index) => this.renderPlan(plan, index === 0))}</div>`)}
       </fieldset>
       <div class="row">
         <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? t('create.busy') : t('create.submit')}</button>
         <a class="button" href="/dashboard">${t('action.cancel')}</a>
       </div>
     </form>`
+  }
+
+  private renderPlan (plan: Plan, first: boolean): TemplateResult {
+    return html`<label class="plan">
+      <input type="radio" name="plan" value=${plan.name} ?checked=${first} required>
+      <span class="plan-body">
+        <strong>${tKnown(`plan.${plan.name}.name`, plan.name)}</strong>
+        ${plan.price === null ? nothing : html`<span class="price">${this.priceText(plan.price)}</span>`}
+        <span class="small muted">${t('create.planMemory', { memory: formatBytes(plan.memory) })}</span>
+        <span class="small muted">${t('create.planCpu', { cpus: formatNumber(plan.cpus) })}</span>
+        <span class="small muted">${plan.maxInstances === 1 ? t('create.planInstance') : t('create.planInstances', { count: plan.maxInstances })}</span>
+        <span class="small muted">${plan.idleTimeout === 0 ? t('create.planAlwaysOn') : t('create.planIdle', { duration: formatDuration(plan.idleTimeout) })}</span>
+      </span>
+    </label>`
+  }
+
+  private priceText ({ amount, currency, period }: PlanPrice): string {
+    const price = formatPrice(amount, currency)
+    return period === 'month' ? t('create.planPerMonth', { price }) : t('create.planPerYear', { price })
   }
 
   private renderProgress (tenant: Tenant): TemplateResult {
