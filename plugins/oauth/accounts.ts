@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import type { Config } from '../../server/config.js'
 import type { Audit } from './audit.js'
 import { ApiToken, Identity, OneTimeToken, RefreshToken, Session, User } from './entities.js'
-import { InvalidCredentials, InvalidToken, LoginLocked, WeakPassword, WrongPassword } from './errors.js'
+import { DeletionNotConfirmed, InvalidCredentials, InvalidToken, LoginLocked, WeakPassword, WrongPassword } from './errors.js'
 import { LIFETIME } from './lifetimes.js'
 import type { Mailer } from './mailer.js'
 import { alreadyRegisteredMail, resetMail, verificationMail } from './mails.js'
@@ -160,10 +160,14 @@ export function createAccounts ({ orm, config, mailer, audit, throttle, requireE
       await audit.record({ type: 'password.change', userId: user.id, ip })
     },
 
-    async deleteAccount (userId: string, password: string, ip: string): Promise<void> {
+    async deleteAccount (userId: string, confirmation: { password?: string, confirmEmail?: string }, ip: string): Promise<void> {
       const em = orm.em.fork()
       const user = await em.findOneOrFail(User, { id: userId })
-      if (!(await checkPassword(user, password))) throw new WrongPassword()
+      if (user.passwordHash !== null) {
+        if (confirmation.password === undefined || !(await checkPassword(user, confirmation.password))) throw new WrongPassword()
+      } else if (confirmation.confirmEmail?.trim().toLowerCase() !== user.email.toLowerCase()) {
+        throw new DeletionNotConfirmed()
+      }
       await em.transactional(async (tx) => {
         for (const entity of [Session, RefreshToken, ApiToken, OneTimeToken, Identity]) await tx.nativeDelete(entity, { user: userId })
         await tx.nativeDelete(User, { id: userId })

@@ -11,6 +11,7 @@ export const LoginLocked = createError('LOGIN_LOCKED', 'Too many failed sign-ins
 export const RateLimited = createError('RATE_LIMITED', 'Too many requests; try again in %d seconds', 429)
 export const WeakPassword = createError('WEAK_PASSWORD', 'Password is too weak: %s', 400)
 export const WrongPassword = createError('WRONG_PASSWORD', 'Current password is wrong', 403)
+export const DeletionNotConfirmed = createError('DELETION_NOT_CONFIRMED', 'To delete this account, type its email address in confirmEmail', 400)
 export const InvalidToken = createError('INVALID_TOKEN', 'This link or token is invalid, expired or already used', 400)
 export const InvalidGrant = createError('INVALID_GRANT', 'Refresh token or credentials are invalid, expired or already used', 400)
 export const InvalidScope = createError('INVALID_SCOPE', 'You cannot grant scope %s', 400)

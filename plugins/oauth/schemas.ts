@@ -23,7 +23,12 @@ export const UserView = Type.Object({
   createdAt: Timestamp
 })
 
-export const MeView = Type.Object({ ...UserView.properties, requireEmailVerification: Type.Boolean() })
+export const MeView = Type.Object({
+  ...UserView.properties,
+  requireEmailVerification: Type.Boolean(),
+  /** False for an account made by an external sign-in: it has no password to confirm with. */
+  hasPassword: Type.Boolean()
+})
 
 export const Credentials = Type.Object({ email: Email, password: Password }, { additionalProperties: false })
 
@@ -45,6 +50,8 @@ export const TokenBody = Type.Object({ token: OpaqueToken }, { additionalPropert
 export const ResetBody = Type.Object({ token: OpaqueToken, password: Password }, { additionalProperties: false })
 export const ChangePasswordBody = Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false })
 export const PasswordBody = Type.Object({ password: Password }, { additionalProperties: false })
+/** An account with a password confirms with it; one without (external sign-in only) types its email. */
+export const DeleteAccountBody = Type.Object({ password: Type.Optional(Password), confirmEmail: Type.Optional(Type.String({ maxLength: 320 })) }, { additionalProperties: false })
 export const LogoutBody = Type.Object({ refresh_token: Type.Optional(OpaqueToken) }, { additionalProperties: false })
 export const CsrfAnswer = Type.Object({ csrfToken: Type.String() })
 

@@ -54,6 +54,12 @@ export async function me (server: ExternalServer, browser: Browser): Promise<{ s
   return await getJson(browser, `${server.origin}/api/me`)
 }
 
+/** Whether the browser is signed in: `/api/me` answers null (typed as a user above for the signed-in cases) for a visitor. */
+export async function signedIn (server: ExternalServer, browser: Browser): Promise<boolean> {
+  const answer = await me(server, browser)
+  return answer.status === 200 && answer.body !== null
+}
+
 export interface Identity { id: string, provider: string, providerName: string, email: string | null, canUnlink: boolean }
 
 export async function identitiesOf (server: ExternalServer, browser: Browser): Promise<Identity[]> {
@@ -119,12 +125,12 @@ export async function externalJourney<P> (t: Test, server: ExternalServer, spec:
   t.match(await providerRoundTrip(server, local.browser, `/api/auth/${provider}?link=1`), { location: `${origin}/account` }, 'linked, back on the account page')
   t.match(await identitiesOf(server, local.browser), [{ provider, canUnlink: true }])
   t.equal(await signOut(server, local.browser, local.csrfToken), 204)
-  t.equal((await me(server, local.browser)).status, 401)
+  t.equal(await signedIn(server, local.browser), false)
 
   t.match(await providerRoundTrip(server, local.browser, `/api/auth/${provider}?returnTo=%2Fdashboard`), { location: `${origin}/dashboard` }, 'signed in with the provider, on to returnTo')
   t.equal((await me(server, local.browser)).body.id, localId, 'as the linked local account')
   t.equal(await signOut(server, local.browser, await csrfOf(server, local.browser)), 204)
-  t.equal((await me(server, local.browser)).status, 401)
+  t.equal(await signedIn(server, local.browser), false)
 
   const attacker = new Browser()
   const callback = await callbackUrlFor(server, attacker, `/api/auth/${provider}`)
@@ -132,7 +138,7 @@ export async function externalJourney<P> (t: Test, server: ExternalServer, spec:
   const tampered = await attacker.request(callback.toString(), { headers: { accept: 'application/json' } })
   t.equal(tampered.status, 400)
   t.equal((await tampered.json()).code, 'INVALID_STATE', 'a tampered state is refused')
-  t.equal((await me(server, attacker)).status, 401, 'and signs nobody in')
+  t.equal(await signedIn(server, attacker), false, 'and signs nobody in')
 
   const victim = await registerLocally(server, `victim-${provider}@example.com`)
   standin.signInAs(spec.person('person-2', spec.givesEmail ? victim.email : undefined, false))
@@ -147,6 +153,15 @@ export async function externalJourney<P> (t: Test, server: ExternalServer, spec:
   t.match(await providerRoundTrip(server, newcomer, `/api/auth/${provider}`), { location: `${origin}/` }, 'an unknown person gets a new account')
   const [only] = await identitiesOf(server, newcomer)
   t.same(await deleteIdentity(server, newcomer, await csrfOf(server, newcomer), only!.id), { status: 409, code: 'LAST_SIGN_IN_METHOD' }, 'the last way to sign in stays')
+  const newcomerMe = (await me(server, newcomer)).body as { email: string, hasPassword: boolean }
+  t.equal(newcomerMe.hasPassword, false, 'an account made by the provider has no password')
+  const deleteMe = async (body: object): Promise<{ status: number, code?: string }> => {
+    const answer = await newcomer.request(`${origin}/api/me`, { method: 'DELETE', headers: { accept: 'application/json', 'x-csrf-token': await csrfOf(server, newcomer) }, json: body })
+    return answer.status === 204 ? { status: 204 } : { status: answer.status, code: ((await answer.json()) as { code: string }).code }
+  }
+  t.same(await deleteMe({ confirmEmail: 'someone-else@example.com' }), { status: 400, code: 'DELETION_NOT_CONFIRMED' }, 'deleting it asks for its email, not a password it does not have')
+  t.same(await deleteMe({ confirmEmail: newcomerMe.email.toUpperCase() }), { status: 204 }, 'and with it the account is deleted')
+  t.equal(await signedIn(server, newcomer), false, 'which signs it out')
 
   const { csrfToken } = await signInLocally(server, local.browser, local.email, local.password)
   const [linked] = await identitiesOf(server, local.browser)

@@ -3,6 +3,7 @@
 // sign-in; and no page logs an error in the browser's console.
 import type { Page } from 'playwright-core'
 import t from 'tap'
+import { User } from '../../plugins/oauth/entities.js'
 import { scheduler } from '../../plugins/scheduler/index.js'
 import { tenants } from '../../plugins/tenants/index.js'
 import { signUp } from '../helpers/auth.js'
@@ -86,7 +87,19 @@ t.test('the console in a real browser', async (t) => {
     await page.waitForURL('**/account')
     await page.getByRole('heading', { name: 'Signed-in browsers' }).waitFor()
     await page.getByText('This browser').waitFor()
-    t.same(problems, [], 'no errors in the browser console')
+
+    // Deleting the account: a wrong password is refused on the page, the right one deletes and signs out.
+    const deletion = page.getByRole('region', { name: 'Delete account' })
+    await deletion.getByLabel('Current password').fill('not the password at all')
+    await deletion.getByRole('button', { name: 'Delete my account' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete my account' }).click()
+    await deletion.getByText('The current password is wrong.').waitFor()
+    await deletion.getByLabel('Current password').fill(user.password)
+    await deletion.getByRole('button', { name: 'Delete my account' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete my account' }).click()
+    await page.waitForURL((url) => url.pathname === '/')
+    t.equal(await app.orm.em.fork().findOne(User, { email: user.email }), null, 'the account is gone')
+    t.same(problems.filter((problem) => !problem.includes('403')), [], 'no errors in the browser console but the refused deletion')
   })
 
   t.test('keyboard only: sign in and reach "Create instance"', async (t) => {

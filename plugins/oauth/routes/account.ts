@@ -5,7 +5,7 @@ import { sessionCookie } from '../authenticate.js'
 import type { ApiToken, Session } from '../entities.js'
 import { User } from '../entities.js'
 import { Unauthenticated } from '../errors.js'
-import { ApiTokenView, IdParams, MeView, NewApiTokenAnswer, NewApiTokenBody, PasswordBody, SessionView } from '../schemas.js'
+import { ApiTokenView, IdParams, DeleteAccountBody, MeView, NewApiTokenAnswer, NewApiTokenBody, SessionView } from '../schemas.js'
 import type { OAuthServices } from '../services.js'
 import { describeUser } from '../users.js'
 import { signedIn } from './shared.js'
@@ -50,7 +50,7 @@ export const accountRoutes = (services: OAuthServices): FastifyPluginAsyncTypebo
       throw new Unauthenticated()
     }
     const user = await services.orm.em.fork().findOneOrFail(User, { id: request.user.id })
-    return { ...describeUser(user), scopes: request.user.scopes, requireEmailVerification: services.requireEmailVerification }
+    return { ...describeUser(user), scopes: request.user.scopes, requireEmailVerification: services.requireEmailVerification, hasPassword: user.passwordHash !== null }
   })
 
   await app.register(signedInRoutes(services))
@@ -62,9 +62,9 @@ const signedInRoutes = (services: OAuthServices): FastifyPluginAsyncTypebox => a
   app.addHook('onRequest', app.requireUser())
 
   app.delete('/api/me', {
-    schema: { tags, summary: 'Delete the account and everything that signs in as it (needs the password)', body: PasswordBody }
+    schema: { tags, summary: 'Delete the account and everything that signs in as it (confirmed with the password, or the email for an account without one)', body: DeleteAccountBody }
   }, async (request, reply) => {
-    await accounts.deleteAccount(signedIn(request).id, request.body.password, request.ip)
+    await accounts.deleteAccount(signedIn(request).id, request.body, request.ip)
     reply.clearCookie(sessionCookie(app.config).name, { path: '/' })
     return reply.code(204).send()
   })

@@ -14,6 +14,8 @@ export interface User {
 
 export interface Me extends User {
   requireEmailVerification: boolean
+  /** False for an account made by an external sign-in: it confirms with its email instead. */
+  hasPassword: boolean
 }
 
 export interface MailAnswer {
@@ -40,6 +42,8 @@ export interface Auth {
   refresh: () => Promise<Me | null>
   signIn: (email: string, password: string, returnTo?: string) => Promise<{ user: User, returnTo: string }>
   signOut: () => Promise<void>
+  /** Deletes the signed-in account, confirmed with its password or, without one, its email. */
+  deleteAccount: (confirmation: { password: string } | { confirmEmail: string }) => Promise<void>
   register: (email: string, password: string) => Promise<MailAnswer>
   forgotPassword: (email: string) => Promise<MailAnswer>
   resetPassword: (token: string, password: string) => Promise<void>
@@ -94,6 +98,10 @@ export function createAuth (http: Http, offers: Offers): Auth {
     },
     async signOut () {
       await http.post('/api/auth/logout')
+      set(null)
+    },
+    async deleteAccount (confirmation) {
+      await http.delete('/api/me', confirmation)
       set(null)
     },
     register: (email, password) => http.post<MailAnswer>('/api/auth/register', { email, password }),

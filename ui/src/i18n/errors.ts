@@ -13,6 +13,7 @@ const KNOWN: Record<string, MessageKey> = {
   INVALID_TOKEN: 'error.invalidToken',
   SETUP_DONE: 'error.setupDone',
   WRONG_PASSWORD: 'error.wrongPassword',
+  DELETION_NOT_CONFIRMED: 'error.deletionNotConfirmed',
   EMAIL_NOT_VERIFIED: 'error.emailNotVerified',
   MISSING_SCOPE: 'error.forbidden',
   CSRF_INVALID: 'error.csrf'

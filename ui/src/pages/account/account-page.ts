@@ -7,7 +7,7 @@ import type { ApiToken, LinkedIdentity, Session } from '../../data/account.js'
 import { MIN_PASSWORD_LENGTH, providerHref, type Provider } from '../../data/auth.js'
 import { describeError } from '../../i18n/errors.js'
 import { formatDateTime, formatList, t, tKnown } from '../../i18n/locale.js'
-import { queryParams } from '../../navigation.js'
+import { navigate, queryParams } from '../../navigation.js'
 import { OcPage } from '../page.js'
 import { externalError } from '../sign-in/external-error.js'
 import { taskView } from '../task-view.js'
@@ -23,7 +23,8 @@ export class OcAccountPage extends OcPage {
     passwordError: { state: true },
     tokenError: { state: true },
     newToken: { state: true },
-    listError: { state: true }
+    listError: { state: true },
+    deleteError: { state: true }
   }
 
   declare passwordNotice: string
@@ -32,6 +33,7 @@ export class OcAccountPage extends OcPage {
   /** The value of a just-created token: shown once. */
   declare newToken: string
   declare listError: string
+  declare deleteError: string
 
   private readonly sessions = new Task(this, { task: () => this.services.account.sessions(), args: () => [] })
   private readonly tokens = new Task(this, { task: () => this.services.account.tokens(), args: () => [] })
@@ -48,6 +50,7 @@ export class OcAccountPage extends OcPage {
     this.passwordError = ''
     this.tokenError = ''
     this.newToken = ''
+    this.deleteError = ''
     // A link that did not complete comes back here with the reason.
     this.listError = externalError(queryParams())
   }
@@ -70,6 +73,33 @@ export class OcAccountPage extends OcPage {
     } catch (err) {
       this.passwordError = describeError(err)
     }
+  }
+
+  private async deleteAccount (event: SubmitEvent): Promise<void> {
+    event.preventDefault()
+    const given = String(new FormData(event.target as HTMLFormElement).get('confirmation'))
+    if (!await this.confirm(t('account.delete.title'), t('account.delete.body'), t('account.delete.submit'))) return
+    this.deleteError = ''
+    try {
+      await this.services.auth.deleteAccount(this.services.auth.user?.hasPassword === false ? { confirmEmail: given } : { password: given })
+      navigate('/', { replace: true })
+    } catch (err) {
+      this.deleteError = describeError(err)
+    }
+  }
+
+  private renderDeletion (hasPassword: boolean): TemplateResult {
+    return html`<section class="card" aria-labelledby="delete-heading">
+      <h2 id="delete-heading">${t('account.delete.heading')}</h2>
+      <p class="muted">${t('account.delete.lead')}</p>
+      <form @submit=${this.deleteAccount}>
+        ${this.deleteError === '' ? nothing : html`<p class="notice error" role="alert">${this.deleteError}</p>`}
+        ${hasPassword
+          ? html`<label>${t('field.currentPassword')}<input name="confirmation" type="password" autocomplete="current-password" required></label>`
+          : html`<label>${t('account.delete.typeEmail')}<input name="confirmation" type="email" autocomplete="off" required></label>`}
+        <div><button class="danger" type="submit">${t('account.delete.submit')}</button></div>
+      </form>
+    </section>`
   }
 
   private async confirm (title: string, message: string, confirmLabel: string): Promise<boolean> {
@@ -164,7 +194,12 @@ export class OcAccountPage extends OcPage {
               <dt>${t('account.since')}</dt><dd>${formatDateTime(user.createdAt)}</dd>
             </dl>
           </section>`}
-      <section class="card" aria-labelledby="password-heading">
+      ${user?.hasPassword === false
+        ? html`<section class="card" aria-labelledby="password-heading">
+            <h2 id="password-heading">${t('account.password')}</h2>
+            <p class="muted">${t('account.noPassword')} <a href="/forgot-password">${t('account.setPassword')}</a></p>
+          </section>`
+        : html`<section class="card" aria-labelledby="password-heading">
         <h2 id="password-heading">${t('account.password')}</h2>
         <form @submit=${this.changePassword}>
           ${this.passwordError === '' ? nothing : html`<p class="notice error" role="alert">${this.passwordError}</p>`}
@@ -178,7 +213,7 @@ export class OcAccountPage extends OcPage {
           <label>${t('field.confirmPassword')}<input name="confirm" type="password" autocomplete="new-password" required minlength=${MIN_PASSWORD_LENGTH}></label>
           <div><button class="primary" type="submit">${t('account.changePassword')}</button></div>
         </form>
-      </section>
+      </section>`}
       ${this.listError === '' ? nothing : html`<p class="notice error" role="alert">${this.listError}</p>`}
       <section class="stack" aria-labelledby="identities-heading">
         <h2 id="identities-heading">${t('account.identities')}</h2>
@@ -229,6 +264,7 @@ export class OcAccountPage extends OcPage {
           <div><button class="primary" type="submit">${t('account.createToken')}</button></div>
         </form>
       </section>
+      ${user == null ? nothing : this.renderDeletion(user.hasPassword)}
       <oc-confirm-dialog></oc-confirm-dialog>
     </div>`
   }
