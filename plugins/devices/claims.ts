@@ -20,6 +20,8 @@ export interface ClaimsOptions {
   log: FastifyBaseLogger
   /** Publishes the box's desired config, retained (MQTT 3.1.1 §3.3.1.3). */
   publishConfig: (deviceId: string, config: DesiredConfig) => Promise<void>
+  /** Whether the box holds an MQTT connection to this node now. */
+  isConnected: (deviceId: string) => boolean
   maxFailures: number
   lockoutWindowMs: number
   now?: () => Date
@@ -76,7 +78,7 @@ export function createClaims (options: ClaimsOptions): Claims {
       const updated = await tx.nativeUpdate(Device, { id: deviceId, configVersion: device.configVersion, ...where }, {
         ownerId,
         claimedAt: ownerId === null ? null : at,
-        state: device.state === 'revoked' ? 'revoked' : ownerId !== null ? 'claimed' : device.lastSeenAt == null ? 'registered' : 'online',
+        state: device.state === 'revoked' ? 'revoked' : ownerId !== null ? 'claimed' : device.lastSeenAt == null && !options.isConnected(deviceId) ? 'registered' : 'online',
         configVersion: raw('config_version + 1'),
         claimFailures: 0,
         claimLockedUntil: null,

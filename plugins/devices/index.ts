@@ -71,6 +71,8 @@ const devicesPlugin = fp(async function devices (app) {
       changes.emit('change', id)
       await publish(configTopic(id), JSON.stringify(desired), true)
     },
+    // Presence reaches the database a moment after CONNECT; a box connected now has been online.
+    isConnected: (id) => broker?.isConnected(id) ?? false,
     maxFailures: config.claimMaxFailures,
     lockoutWindowMs: config.claimLockoutWindow
   })

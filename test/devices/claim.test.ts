@@ -82,7 +82,7 @@ t.test('owners release and transfer boxes; a box-signed factory reset unclaims i
   const [alice, bob, carol] = [await signUp(app), await signUp(app), await signUp(app)]
   const listener = await configListener(app, box)
   t.teardown(() => closeClient(listener.client))
-  // Presence is recorded a moment after CONNECT; a released box reports it.
+  // A released box that is connected reports itself online, whether or not presence reached the database yet.
   await waitFor('the box recorded online', async () => { const device = await app.devices.find(box.id); return device !== null && app.devices.isOnline(device) })
   t.equal((await claim(app, alice, box.id, box.code)).statusCode, 200)
 
