@@ -10,7 +10,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import fp from 'fastify-plugin'
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import type { IncomingMessage } from 'node:http'
 import path from 'node:path'
+import type { Duplex } from 'node:stream'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { databaseTarget, describeTarget, entitiesOf, migrate, openDatabase, type DatabaseStats } from './db.js'
@@ -32,6 +34,11 @@ declare module 'fastify' {
     databaseStats: DatabaseStats
     readiness: Readiness
     installation: Installation
+    /**
+     * Paths whose WebSocket upgrades a plugin answers on its own 'upgrade' listener (MQTT, tunnels).
+     * An upgrade to any other path on the console's host gets a 404, not a socket left hanging.
+     */
+    upgradePaths: Set<string>
     /** The plugins this server runs, in load order, and every plugin it could run. */
     plugins: { enabled: ServerPlugin[], installed: ServerPlugin[] }
   }
@@ -90,6 +97,11 @@ export const openclawCloud = fp<AppOptions>(async function openclawCloud (app, o
   app.decorate('readiness', createReadiness())
   app.decorate('installation', await ensureInstallation(orm.em.fork()))
   app.decorate('plugins', { enabled, installed })
+  app.decorate('upgradePaths', new Set<string>())
+  app.server.on('upgrade', (request: IncomingMessage, socket: Duplex) => {
+    if (app.upgradePaths.has(new URL(request.url ?? '/', 'http://upgrade').pathname)) return
+    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
+  })
   app.readiness.add('database', async () => { await orm.em.getConnection().execute('select 1') })
 
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })

@@ -9,7 +9,7 @@ import { StartupError } from '../../server/startup-error.js'
 import { commandsTopic, configTopic } from '../../protocol/topics.js'
 import { createAcl } from './acl.js'
 import { createAuthenticate } from './auth.js'
-import { startBroker, type DeviceBroker } from './broker.js'
+import { MQTT_WEBSOCKET_PATH, startBroker, type DeviceBroker } from './broker.js'
 import { createClaims } from './claims.js'
 import { createCommands } from './commands.js'
 import { createDeviceFlow } from './device-flow.js'
@@ -146,6 +146,7 @@ const devicesPlugin = fp(async function devices (app) {
       ? { port: config.mqttTlsPort, cert: await readFile(config.mqttTlsCert), key: await readFile(config.mqttTlsKey) }
       : undefined
     await presence.reset()
+    app.upgradePaths.add(MQTT_WEBSOCKET_PATH)
     const start = (port: number): Promise<DeviceBroker> => startBroker({
       host: config.mqttHost,
       port,

@@ -17,6 +17,7 @@ import { createProxyEngine, type ProxyCounts } from './proxy.js'
 import { createRouteTable, type RouteTable } from './route-table.js'
 import { createTenantHost, type BoxAccess } from './tenant-host.js'
 import { createTunnels, type TunnelStats, type Tunnels } from './tunnels.js'
+import { TUNNEL_PATH } from '../../protocol/tunnel.js'
 import '../devices/types.js'
 
 declare module 'fastify' {
@@ -75,6 +76,7 @@ const routingPlugin = fp(async function routing (app) {
       tunnels = createTunnels({ devices: app.devices, bandwidth: config.tunnelBandwidth, pingIntervalMs: config.tunnelPingInterval, log })
       // Before the server listens, so the front door puts it behind its dispatcher with the others.
       app.server.on('upgrade', tunnels.upgrade)
+      app.upgradePaths.add(TUNNEL_PATH)
       await boxRoutes.reload()
     }
     await table.reload()

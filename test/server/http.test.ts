@@ -1,4 +1,6 @@
+import { once } from 'node:events'
 import { mkdir, writeFile } from 'node:fs/promises'
+import { connect, type AddressInfo } from 'node:net'
 import path from 'node:path'
 import { Writable } from 'node:stream'
 import pino from 'pino'
@@ -151,4 +153,16 @@ t.test('serves the built console, with its index for client-side routes', async 
   const apiMiss = await app.inject({ url: '/api/nope', headers: { accept: 'text/html' } })
   t.equal(apiMiss.statusCode, 404)
   t.equal(apiMiss.json().code, 'NOT_FOUND', 'API paths stay JSON')
+})
+
+t.test('a WebSocket upgrade to a path no plugin serves gets a 404, not a socket left open', async (t) => {
+  const app = await buildTestApp(t)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as AddressInfo
+  const socket = connect({ host: '127.0.0.1', port })
+  socket.write('GET /no-such-socket HTTP/1.1\r\nhost: localhost\r\nconnection: upgrade\r\nupgrade: websocket\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n')
+  let answer = ''
+  socket.on('data', (chunk: Buffer) => { answer += chunk.toString() })
+  await once(socket, 'close')
+  t.match(answer, /^HTTP\/1\.1 404 Not Found\r\n/, 'answered 404 and closed')
 })
