@@ -53,7 +53,8 @@ t.test('idle instances are stopped; reported activity keeps one up; wake starts 
 
   await until('the quiet instance to be stopped for idleness', async () => { const seen = await view(quiet); return seen.status === 'stopped' && seen.idleStoppedAt !== null })
   t.equal(await docker('inspect', '-f', '{{.State.Running}}', `openclaw-tenant-${quiet}`), 'false', 'its container is stopped, kept for waking')
-  const stillUp = await view(busy)
+  // On a busy machine its first start can still be under way here: wait for it, never for a stop.
+  const stillUp = await until('the busy instance to be running', async () => { const seen = await view(busy); return (seen.status === 'running' || seen.desired !== 'running') && seen })
   t.match(stillUp, { status: 'running', desired: 'running', idleStoppedAt: null }, 'the instance with activity keeps running')
 
   t.equal(await app.tenants.wake(quiet), true, 'wake starts an idle-stopped instance')
