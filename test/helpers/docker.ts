@@ -102,7 +102,12 @@ export async function memoryUsage (id: string): Promise<number> {
 
 /** Removes everything Docker holds for a tenant, found by its label: containers, then network and volume. */
 export async function removeTenantResources (tenantId: string): Promise<void> {
-  const label = `label=openclaw.cloud/tenant=${tenantId}`
+  await removeLabelled(`openclaw.cloud/tenant=${tenantId}`)
+}
+
+/** Removes the containers, then the networks and volumes, that carry a label (`key=value`). */
+export async function removeLabelled (keyValue: string): Promise<void> {
+  const label = `label=${keyValue}`
   const containers = await docker('ps', '-aq', '--filter', label).catch(() => '')
   if (containers !== '') await docker('rm', '-f', ...containers.split('\n')).catch(() => undefined)
   const networks = await docker('network', 'ls', '-q', '--filter', label).catch(() => '')

@@ -5,7 +5,7 @@ import t from 'tap'
 import path from 'node:path'
 import { installationId } from '../../plugins/tenants/installation.js'
 import { docker as dockerEngine, dockerImage, requireComponents } from '../helpers/components.js'
-import { docker } from '../helpers/docker.js'
+import { docker, removeLabelled } from '../helpers/docker.js'
 import { api, registerUser, startServerProcess, type ApiUser } from '../helpers/server-process.js'
 import { startSocketProxy } from '../helpers/socket-proxy.js'
 import { until } from '../helpers/wait.js'
@@ -26,21 +26,12 @@ async function containersOf (installation: string): Promise<ContainerRow[]> {
   return out === '' ? [] : out.split('\n').map((line) => { const [id, tenant, state] = line.split(' '); return { id: id!, tenant: tenant!, state: state! } })
 }
 
-async function removeInstallation (installation: string): Promise<void> {
-  const filter = `label=openclaw.cloud/installation=${installation}`
-  const containers = await docker('ps', '-aq', '--filter', filter).catch(() => '')
-  if (containers !== '') await docker('rm', '-f', ...containers.split('\n')).catch(() => undefined)
-  const networks = await docker('network', 'ls', '-q', '--filter', filter).catch(() => '')
-  if (networks !== '') await docker('network', 'rm', ...networks.split('\n')).catch(() => undefined)
-  const volumes = await docker('volume', 'ls', '-q', '--filter', filter).catch(() => '')
-  if (volumes !== '') await docker('volume', 'rm', '-f', ...volumes.split('\n')).catch(() => undefined)
-}
 
 t.test('the reconciler heals a real server process', async (t) => {
   if (!(await requireComponents(t, dockerEngine, dockerImage(STANDIN)))) return
   let installation = ''
   // Registered first: runs after the server process has stopped.
-  t.teardown(() => installation === '' ? undefined : removeInstallation(installation))
+  t.teardown(() => installation === '' ? undefined : removeLabelled(`openclaw.cloud/installation=${installation}`))
   const adminEmail = `admin-${Date.now()}@example.com`
   const server = await startServerProcess(t, {
     config: {
