@@ -40,7 +40,7 @@ cp -r dist/firmware dist/protocol "$app/dist/"
 cp ui/dist-box-setup/box-setup.js "$app/ui/dist-box-setup/"
 # package.json: the version the daemon reports, and exactly the packages its code imports, at the
 # versions this repository locked.
-node firmware/packaging/box-package-json.mjs "$app/dist" > "$app/package.json"
+npx tsx firmware/packaging/box-package-json.ts "$app/dist" > "$app/package.json"
 
 step "production dependencies for linux-$npm_cpu"
 (cd "$app" && npm install --omit=dev --no-audit --no-fund --no-package-lock --loglevel=error \
