@@ -43,7 +43,7 @@ async function docFiles (): Promise<string[]> {
 
 /** Shell words of one command line; `$VAR` stays visible as `$VAR`. */
 function shellWords (line: string): Array<string | { op: string }> {
-  return parse(line, (name) => `$${name}`).flatMap((entry) => {
+  return parse(line, (name) => `$${name}`).flatMap((entry): Array<string | { op: string }> => {
     if (typeof entry === 'string') return [entry]
     if ('op' in entry) return [{ op: entry.op }]
     return [] // a comment
