@@ -52,7 +52,7 @@ export const authorizeRoutes = ({ authorizer, ownerOf, slugOf }: AuthorizeRoutes
     const back = new URL(query.redirect_uri)
     back.searchParams.set('state', query.state)
     if (ownerOf(slug) === user.id) {
-      back.searchParams.set('code', authorizer.issueCode({ clientId: query.client_id, redirectUri: query.redirect_uri, state: query.state, codeChallenge: query.code_challenge }, { userId: user.id }))
+      back.searchParams.set('code', await authorizer.issueCode({ clientId: query.client_id, redirectUri: query.redirect_uri, state: query.state, codeChallenge: query.code_challenge }, { userId: user.id }))
     } else {
       back.searchParams.set('error', 'access_denied')
     }
