@@ -2,7 +2,9 @@
 // taken off the HTTP server before Fastify sees them, checked (single sign-on, owner only) and
 // proxied to the instance's container or, for a claimed box, through its tunnel (`GET /tunnel`);
 // everything else is the console and API. Boxes need the devices plugin; without it there are none.
+// With REDIS_URL, a box is reachable through every server node, wherever its tunnel ended.
 import fp from 'fastify-plugin'
+import { Redis } from 'ioredis'
 import type { Duplex } from 'node:stream'
 import type { ServerPlugin } from '../../server/plugins.js'
 import { createActivity, type InstanceActivity } from './activity.js'
@@ -12,10 +14,12 @@ import { createBoxRoutes, type BoxRoutes } from './box-routes.js'
 import { edgeExport } from './edge-export.js'
 import { installFrontDoor } from './front-door.js'
 import { createHostCookies } from './host-session.js'
+import { createNodeHop } from './node-hop.js'
 import { slugMatcher } from './hosts.js'
 import { createProxyEngine, type ProxyCounts } from './proxy.js'
 import { createRouteTable, type RouteTable } from './route-table.js'
 import { createTenantHost, type BoxAccess } from './tenant-host.js'
+import { createTunnelDirectory, type TunnelDirectory } from './tunnel-directory.js'
 import { createTunnels, type TunnelStats, type Tunnels } from './tunnels.js'
 import { TUNNEL_PATH } from '../../protocol/tunnel.js'
 import '../devices/types.js'
@@ -53,8 +57,16 @@ const routingPlugin = fp(async function routing (app) {
   // Made once every plugin is loaded (onReady), when the devices plugin's decoration is there if enabled.
   let boxRoutes: BoxRoutes | undefined
   let tunnels: Tunnels | undefined
-  const boxes: BoxAccess = { route: (slug) => boxRoutes?.get(slug), tunnel: (deviceId) => tunnels?.get(deviceId) }
-  const tenantHost = createTenantHost({ config, slugOf, table, cookies, authorizer, engine, oauth: app.oauth, tenants: app.tenants, activity, boxes, log })
+  let directory: TunnelDirectory | undefined
+  const boxes: BoxAccess = {
+    route: (slug) => boxRoutes?.get(slug),
+    recheck: async (slug) => await boxRoutes?.recheck(slug),
+    tunnel: (deviceId) => tunnels?.get(deviceId),
+    elsewhere: async (deviceId) => await directory?.elsewhere(deviceId)
+  }
+  // Every node derives the same hop key: they share the server keys, as they must for host cookies.
+  const nodeHop = config.redisUrl === undefined ? undefined : createNodeHop(app.oauth.keys.csrfSecret)
+  const tenantHost = createTenantHost({ config, slugOf, table, cookies, authorizer, engine, oauth: app.oauth, tenants: app.tenants, activity, boxes, nodeHop, log })
 
   installFrontDoor(app.server, {
     claims: tenantHost.claims,
@@ -66,14 +78,22 @@ const routingPlugin = fp(async function routing (app) {
     }
   })
   app.decorate('instanceRouter', { table, activity: activity.of, proxied: engine.counts, get tunnels () { return tunnels?.stats } })
-  await app.register(authorizeRoutes({ authorizer, ownerOf: (slug) => (boxes.route(slug) ?? table.get(slug))?.ownerId, slugOf }))
+  await app.register(authorizeRoutes({ authorizer, owns: async (slug, userId) => (await tenantHost.routeFor(slug, userId))?.ownerId === userId, slugOf }))
   await app.register(edgeExport({ table, slugOf, instances: tenantHost }))
 
   let activityHeartbeat: NodeJS.Timeout | undefined
+  let redis: Redis | undefined
   app.addHook('onReady', async () => {
     if (app.hasDecorator('devices')) {
       boxRoutes = createBoxRoutes({ devices: app.devices, orm: app.orm, log, reloadIntervalMs: RELOAD_INTERVAL_MS })
-      tunnels = createTunnels({ devices: app.devices, bandwidth: config.tunnelBandwidth, pingIntervalMs: config.tunnelPingInterval, log })
+      if (config.redisUrl !== undefined) {
+        // One retry: a request for a box elsewhere answers "offline" soon when Redis is away, rather than hang.
+        redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
+        redis.on('error', (err: Error) => { log.warn({ err: err.message }, 'routing: Redis unavailable') })
+        directory = createTunnelDirectory({ redis, nodeUrl: config.routingNodeUrl, log })
+        if (config.routingNodeUrl === undefined) log.warn('REDIS_URL is set but ROUTING_NODE_URL is not: boxes whose tunnel ends on this node are reachable through this node only')
+      }
+      tunnels = createTunnels({ devices: app.devices, bandwidth: config.tunnelBandwidth, pingIntervalMs: config.tunnelPingInterval, log, directory })
       // Before the server listens, so the front door puts it behind its dispatcher with the others.
       app.server.on('upgrade', tunnels.upgrade)
       app.upgradePaths.add(TUNNEL_PATH)
@@ -87,6 +107,8 @@ const routingPlugin = fp(async function routing (app) {
     table.close()
     boxRoutes?.close()
     tunnels?.close()
+    await directory?.close()
+    await redis?.quit().catch(() => { redis?.disconnect() })
     // Proxied WebSockets left the HTTP server's bookkeeping at the upgrade: close them here.
     for (const socket of openSockets) socket.destroy()
     engine.close()
