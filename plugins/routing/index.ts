@@ -5,6 +5,7 @@
 // With REDIS_URL, a box is reachable through every server node, wherever its tunnel ended.
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
+import { hostname } from 'node:os'
 import type { Duplex } from 'node:stream'
 import type { ServerPlugin } from '../../server/plugins.js'
 import { createActivity, type InstanceActivity } from './activity.js'
@@ -90,7 +91,8 @@ const routingPlugin = fp(async function routing (app) {
         // One retry: a request for a box elsewhere answers "offline" soon when Redis is away, rather than hang.
         redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
         redis.on('error', (err: Error) => { log.warn({ err: err.message }, 'routing: Redis unavailable') })
-        directory = createTunnelDirectory({ redis, nodeUrl: config.routingNodeUrl, log })
+        // Replicas share one configuration: `{hostname}` names each (a container's hostname resolves on its Docker network).
+        directory = createTunnelDirectory({ redis, nodeUrl: config.routingNodeUrl?.replace('{hostname}', hostname()), log })
         if (config.routingNodeUrl === undefined) log.warn('REDIS_URL is set but ROUTING_NODE_URL is not: boxes whose tunnel ends on this node are reachable through this node only')
       }
       tunnels = createTunnels({ devices: app.devices, bandwidth: config.tunnelBandwidth, pingIntervalMs: config.tunnelPingInterval, log, directory })
