@@ -11,6 +11,7 @@ import type { ServerPlugin } from '../../server/plugins.js'
 import { createActivity, type InstanceActivity } from './activity.js'
 import { authorizeRoutes } from './authorize-routes.js'
 import { createLocalAuthorizer } from './authorizer.js'
+import { relayBoxChanges, type BoxChanges } from './box-changes.js'
 import { createBoxRoutes, type BoxRoutes } from './box-routes.js'
 import { edgeExport } from './edge-export.js'
 import { installFrontDoor } from './front-door.js'
@@ -84,9 +85,10 @@ const routingPlugin = fp(async function routing (app) {
 
   let activityHeartbeat: NodeJS.Timeout | undefined
   let redis: Redis | undefined
+  let boxChanges: BoxChanges | undefined
   app.addHook('onReady', async () => {
     if (app.hasDecorator('devices')) {
-      boxRoutes = createBoxRoutes({ devices: app.devices, orm: app.orm, log, reloadIntervalMs: RELOAD_INTERVAL_MS })
+      let devices = app.devices
       if (config.redisUrl !== undefined) {
         // One retry: a request for a box elsewhere answers "offline" soon when Redis is away, rather than hang.
         redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
@@ -94,8 +96,11 @@ const routingPlugin = fp(async function routing (app) {
         // Replicas share one configuration: `{hostname}` names each (a container's hostname resolves on its Docker network).
         directory = createTunnelDirectory({ redis, nodeUrl: config.routingNodeUrl?.replace('{hostname}', hostname()), log })
         if (config.routingNodeUrl === undefined) log.warn('REDIS_URL is set but ROUTING_NODE_URL is not: boxes whose tunnel ends on this node are reachable through this node only')
+        boxChanges = await relayBoxChanges({ redis, devices: app.devices, log })
+        devices = { ...app.devices, onChange: boxChanges.onChange }
       }
-      tunnels = createTunnels({ devices: app.devices, bandwidth: config.tunnelBandwidth, pingIntervalMs: config.tunnelPingInterval, log, directory })
+      boxRoutes = createBoxRoutes({ devices, orm: app.orm, log, reloadIntervalMs: RELOAD_INTERVAL_MS })
+      tunnels = createTunnels({ devices, bandwidth: config.tunnelBandwidth, pingIntervalMs: config.tunnelPingInterval, log, directory })
       // Before the server listens, so the front door puts it behind its dispatcher with the others.
       app.server.on('upgrade', tunnels.upgrade)
       app.upgradePaths.add(TUNNEL_PATH)
@@ -110,6 +115,7 @@ const routingPlugin = fp(async function routing (app) {
     boxRoutes?.close()
     tunnels?.close()
     await directory?.close()
+    await boxChanges?.close()
     await redis?.quit().catch(() => { redis?.disconnect() })
     // Proxied WebSockets left the HTTP server's bookkeeping at the upgrade: close them here.
     for (const socket of openSockets) socket.destroy()

@@ -2,7 +2,8 @@
 // the server keys. Single sign-on started on one node completes on the other (the one-time code is
 // in the database, and it is used once). A simulated box's tunnel ends on node A; its owner's
 // requests and WebSockets reach it through node B, which proxies them to A over the internal hop;
-// when the box goes away B shows it offline; and node A refuses a hop without a valid token.
+// when the box goes away B shows it offline; node A refuses a hop without a valid token; and a
+// release through A is followed by B at once.
 import pino from 'pino'
 import t from 'tap'
 import type { Test } from 'tap'
@@ -10,13 +11,11 @@ import { createTokenSource } from '../../firmware/cloud/token.js'
 import { createTunnelClient } from '../../firmware/tunnel/client.js'
 import { loadServerKeys } from '../../plugins/oauth/secrets.js'
 import { createNodeHop, NODE_HOP_HEADER } from '../../plugins/routing/node-hop.js'
-import { generateClaimCode, hashClaimCode } from '../../protocol/claim-code.js'
 import { generateDeviceId } from '../../protocol/device-id.js'
-import { exportPublicKeyRaw, generateDeviceKeyPair } from '../../protocol/device-keys.js'
 import { boxSlug } from '../../protocol/tunnel.js'
 import { postgresql, redis, requireComponents } from '../helpers/components.js'
 import { startStandInGateway, type GatewayAnswer } from '../helpers/box-gateway.js'
-import { factoryApiToken, startServer, type FactoryServer } from '../helpers/factory-station.js'
+import { registerBoxThroughFactory, startServer, type FactoryServer } from '../helpers/factory-station.js'
 import { cookieHeader, cookiesOf, freePort, nextJson, openWebSocket, request, type Answer } from '../helpers/local-hosts.js'
 import { createScratchDatabase } from '../helpers/postgres.js'
 import { registerUser } from '../helpers/server-process.js'
@@ -56,15 +55,8 @@ t.test('a box whose tunnel is on node A, reached through node B', async (t) => {
   const { a, b } = await startNodes(t)
 
   // The factory registers the box on A; its owner claims it through B.
-  const deviceId = generateDeviceId()
-  const keys = generateDeviceKeyPair()
-  const claimCode = generateClaimCode()
-  const registered = await fetch(`${a.url}/api/factory/batches`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await factoryApiToken(a)}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ batchId: `multinode-${deviceId.slice(4)}`, model: 'OpenClaw Box v1', devices: [{ deviceId, publicKey: exportPublicKeyRaw(keys.publicKey), claimCodeHash: await hashClaimCode(claimCode) }] })
-  })
-  t.equal(registered.status, 200, 'the box is registered through A')
+  const { id: deviceId, keys, code: claimCode, status } = await registerBoxThroughFactory(a, 'multinode')
+  t.equal(status, 200, 'the box is registered through A')
   const owner = await registerUser(b.url, 'owner@multinode.test')
   const ownerEmail = owner.email
   const consoleSession = await consoleCookie(a, owner.email, owner.password)
@@ -160,5 +152,13 @@ t.test('a box whose tunnel is on node A, reached through node B', async (t) => {
     }, 10_000)
     t.match(answer!.body, /Your box is offline/, 'the offline page')
     await t.rejects(openWebSocket(viaB('/ws').replace(/^http/, 'ws'), { cookie: ownerCookie }), /upgrade refused: 502/, 'and its WebSocket is refused')
+  })
+
+  await t.test('released through A: B follows at once, not at its next reload', async (t) => {
+    const released = await fetch(`${a.url}/api/devices/${deviceId}/release`, { method: 'POST', headers: { authorization: `Bearer ${owner.accessToken}` } })
+    t.equal(released.status, 200, 'the owner releases the box through A')
+    const started = Date.now()
+    await until('B no longer knows the box as the owner\'s', async () => (await request(viaB('/hello'), { headers: { ...BROWSER, cookie: ownerCookie } })).status === 404, 5_000)
+    t.ok(Date.now() - started < 5_000, 'B answers "not found" within seconds (its full reload is every 30 s)')
   })
 })
