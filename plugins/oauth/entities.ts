@@ -50,14 +50,16 @@ export class ApiToken {
   lastUsedAt?: Date | null
 }
 
-export type OneTimePurpose = 'verify-email' | 'reset-password' | 'setup-admin'
+export type OneTimePurpose = 'verify-email' | 'reset-password' | 'setup-admin' | 'instance-sign-in'
 
-/** Single-use, expiring token behind an emailed or logged link. */
+/** Single-use, expiring token behind an emailed or logged link, or an instance host's sign-in code. */
 export class OneTimeToken {
   id!: string
   tokenHash!: string
   purpose!: OneTimePurpose
   user?: User | null
+  /** SHA-256 of what the token is only valid with (an instance code: its client, redirect URI and PKCE challenge). */
+  binding?: string | null
   createdAt: Date = new Date()
   expiresAt!: Date
 }
@@ -179,6 +181,7 @@ export const OneTimeTokenSchema = new EntitySchema<OneTimeToken>({
     tokenHash,
     purpose: { type: 'string', length: 32 },
     user: { ...owner, nullable: true },
+    binding: { type: 'string', length: 64, nullable: true },
     createdAt: { type: 'datetime' },
     expiresAt: { type: 'datetime' }
   }

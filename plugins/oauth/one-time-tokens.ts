@@ -1,12 +1,14 @@
-// Single-use, expiring tokens behind emailed or logged links; stored hashed and deleted on use.
+// Single-use, expiring tokens behind emailed or logged links and instance hosts' sign-in codes;
+// stored hashed and deleted on use, in the database every server node shares.
 import type { EntityManager } from '@mikro-orm/core'
 import { randomUUID } from 'node:crypto'
 import { OneTimeToken, type OneTimePurpose, type User } from './entities.js'
 import { hashToken, newToken, TOKEN_PREFIX } from './secrets.js'
 
-export async function issueOneTimeToken (em: EntityManager, purpose: OneTimePurpose, user: User | null, ttlMs: number): Promise<string> {
+/** `binding`: a hash of what the token is only valid with, for the consumer to compare. */
+export async function issueOneTimeToken (em: EntityManager, purpose: OneTimePurpose, user: User | null, ttlMs: number, binding?: string): Promise<string> {
   const token = newToken(TOKEN_PREFIX.oneTime)
-  em.create(OneTimeToken, { id: randomUUID(), tokenHash: hashToken(token), purpose, user, createdAt: new Date(), expiresAt: new Date(Date.now() + ttlMs) })
+  em.create(OneTimeToken, { id: randomUUID(), tokenHash: hashToken(token), purpose, user, binding, createdAt: new Date(), expiresAt: new Date(Date.now() + ttlMs) })
   await em.flush()
   return token
 }

@@ -21,12 +21,12 @@ const AuthorizeQuery = Type.Object({
 
 export interface AuthorizeRoutesOptions {
   authorizer: LocalAuthorizer
-  /** The owner of the instance or box at a slug. */
-  ownerOf: (slug: string) => string | undefined
+  /** Whether the instance or box at a slug is this user's. */
+  owns: (slug: string, userId: string) => Promise<boolean>
   slugOf: SlugOfHost
 }
 
-export const authorizeRoutes = ({ authorizer, ownerOf, slugOf }: AuthorizeRoutesOptions): FastifyPluginAsyncTypebox => async (app) => {
+export const authorizeRoutes = ({ authorizer, owns, slugOf }: AuthorizeRoutesOptions): FastifyPluginAsyncTypebox => async (app) => {
   const { config } = app
   app.get(AUTHORIZE_PATH, {
     schema: {
@@ -51,8 +51,8 @@ export const authorizeRoutes = ({ authorizer, ownerOf, slugOf }: AuthorizeRoutes
     }
     const back = new URL(query.redirect_uri)
     back.searchParams.set('state', query.state)
-    if (ownerOf(slug) === user.id) {
-      back.searchParams.set('code', authorizer.issueCode({ clientId: query.client_id, redirectUri: query.redirect_uri, state: query.state, codeChallenge: query.code_challenge }, { userId: user.id }))
+    if (await owns(slug, user.id)) {
+      back.searchParams.set('code', await authorizer.issueCode({ clientId: query.client_id, redirectUri: query.redirect_uri, state: query.state, codeChallenge: query.code_challenge }, { userId: user.id }))
     } else {
       back.searchParams.set('error', 'access_denied')
     }

@@ -1,8 +1,11 @@
 // Single sign-on for instance hosts: OAuth 2.0 authorization code with PKCE (RFC 6749 §4.1, RFC 7636
 // S256). `InstanceAuthorizer` is the seam: this file's implementation is a small authorization
-// endpoint on the console origin with one-time codes kept in memory (single server node). The
-// oauth plugin's authorization server replaces it by implementing the same interface.
+// endpoint on the console origin. Its one-time codes are the oauth plugin's one-time tokens (stored
+// hashed in the shared database, deleted on use), so the callback may reach any server node.
+import type { MikroORM } from '@mikro-orm/core'
 import { createHash, randomBytes } from 'node:crypto'
+import { User } from '../oauth/entities.js'
+import { consumeOneTimeToken, issueOneTimeToken } from '../oauth/one-time-tokens.js'
 import { safeEqual } from '../oauth/secrets.js'
 
 export interface AuthorizationRequest {
@@ -32,7 +35,7 @@ export interface InstanceAuthorizer {
 
 /** The local authorization endpoint also issues codes, after the console has checked the user. */
 export interface LocalAuthorizer extends InstanceAuthorizer {
-  issueCode: (request: AuthorizationRequest, grant: Grant) => string
+  issueCode: (request: AuthorizationRequest, grant: Grant) => Promise<string>
 }
 
 export const AUTHORIZE_PATH = '/api/routing/authorize'
@@ -50,14 +53,12 @@ export function newPkceVerifier (): string {
   return randomBytes(32).toString('base64url')
 }
 
-interface IssuedCode extends AuthorizationRequest { grant: Grant, expiresAt: number }
+/** What a code is bound to (RFC 6749 §4.1.3: client and redirect URI; RFC 7636 §4.6: the challenge), hashed. */
+function codeBinding (clientId: string, redirectUri: string, codeChallenge: string): string {
+  return createHash('sha256').update(JSON.stringify([clientId, redirectUri, codeChallenge])).digest('hex')
+}
 
-export function createLocalAuthorizer ({ consoleOrigin, codeTtlMs = 60_000 }: { consoleOrigin: string, codeTtlMs?: number }): LocalAuthorizer {
-  const codes = new Map<string, IssuedCode>()
-  const sweep = (): void => {
-    const now = Date.now()
-    for (const [code, issued] of codes) if (issued.expiresAt <= now) codes.delete(code)
-  }
+export function createLocalAuthorizer ({ consoleOrigin, orm, codeTtlMs = 60_000 }: { consoleOrigin: string, orm: MikroORM, codeTtlMs?: number }): LocalAuthorizer {
   return {
     authorizationUrl (request) {
       const url = new URL(AUTHORIZE_PATH, consoleOrigin)
@@ -71,20 +72,17 @@ export function createLocalAuthorizer ({ consoleOrigin, codeTtlMs = 60_000 }: { 
       }).toString()
       return url.toString()
     },
-    issueCode (request, grant) {
-      sweep()
-      const code = randomBytes(32).toString('base64url')
-      codes.set(code, { ...request, grant, expiresAt: Date.now() + codeTtlMs })
-      return code
+    async issueCode (request, grant) {
+      const em = orm.em.fork()
+      return await issueOneTimeToken(em, 'instance-sign-in', em.getReference(User, grant.userId), codeTtlMs, codeBinding(request.clientId, request.redirectUri, request.codeChallenge))
     },
     async redeem (exchange) {
-      const issued = codes.get(exchange.code)
-      // One use only, whether or not this attempt succeeds (RFC 6749 §4.1.2).
-      codes.delete(exchange.code)
-      if (issued === undefined || issued.expiresAt <= Date.now()) return null
-      if (issued.clientId !== exchange.clientId || issued.redirectUri !== exchange.redirectUri) return null
-      if (!PKCE_VERIFIER.test(exchange.codeVerifier) || !safeEqual(pkceChallenge(exchange.codeVerifier), issued.codeChallenge)) return null
-      return issued.grant
+      if (exchange.code === '') return null
+      // One use only, whether or not this attempt succeeds (RFC 6749 §4.1.2): the row is deleted first.
+      const issued = await consumeOneTimeToken(orm.em.fork(), 'instance-sign-in', exchange.code)
+      if (issued?.user == null || issued.binding == null || !PKCE_VERIFIER.test(exchange.codeVerifier)) return null
+      if (!safeEqual(codeBinding(exchange.clientId, exchange.redirectUri, pkceChallenge(exchange.codeVerifier)), issued.binding)) return null
+      return { userId: issued.user.id }
     }
   }
 }

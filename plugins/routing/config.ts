@@ -22,6 +22,10 @@ export const routingConfig = {
   tunnelPingInterval: key(Type.Integer({ minimum: 1000, maximum: TUNNEL_PING_INTERVAL_MS, default: TUNNEL_PING_INTERVAL_MS }), {
     env: 'TUNNEL_PING_INTERVAL', description: 'Milliseconds between the server\'s pings on each box tunnel; a tunnel that has not answered by the next ping is closed and its box shown offline. At most the protocol\'s interval, which boxes count on to notice a dead tunnel.'
   }),
+  routingNodeUrl: key(Type.Optional(Type.String({ pattern: '^https?://[^/?#@]+$' })), {
+    env: 'ROUTING_NODE_URL', allowed: 'an http(s) origin without a path, e.g. http://10.0.0.2:3000 or http://{hostname}:3000',
+    description: 'With several server nodes (REDIS_URL): where the other nodes reach this one on the internal network (`{hostname}` is replaced by this machine\'s host name, for replicas sharing one configuration). A box whose tunnel ended here is then reachable through every node: they look up the node in Redis and proxy its requests here, with a token derived from the shared server keys. Without it, this node\'s tunnels serve only requests that reach this node.'
+  }),
   edgeToken: key(Type.Optional(Type.String({ minLength: 32, maxLength: 512 })), {
     env: 'EDGE_TOKEN', secret: true, allowed: 'a random string of at least 32 characters',
     description: 'Bearer token with which an edge proxy (Traefik\'s HTTP provider, a script writing an nginx map) reads `/api/routing/traefik` and `/api/routing/nginx`; admins can read them without it.'

@@ -31,7 +31,7 @@ const INSTANCE_PRIORITY = 1000
 /** What the router's instance-host logic offers the edge (see tenant-host.ts). */
 export interface InstanceGate {
   gate: (req: IncomingMessage, res: ServerResponse | null, slug: string, target: GateTarget) => Promise<{ route: Route | BoxRoute, who: Identity } | null>
-  lifecycle: (route: Route | BoxRoute) => { upstream: Upstream } | { page: PageKind }
+  lifecycle: (route: Route | BoxRoute) => Promise<{ upstream: Upstream } | { page: PageKind }>
   page: (req: IncomingMessage, res: ServerResponse, kind: PageKind) => void
 }
 
@@ -159,7 +159,7 @@ export const edgeExport = ({ table, slugOf, instances }: EdgeExportOptions): Fas
     const res = reply.raw
     try {
       const admitted = await instances.gate(request.raw, respond ? res : null, slug, target)
-      const next = admitted === null ? null : instances.lifecycle(admitted.route)
+      const next = admitted === null ? null : await instances.lifecycle(admitted.route)
       if (admitted !== null && next !== null && 'upstream' in next) {
         res.writeHead(200, { [USER_HEADER]: admitted.route.ownerEmail, 'cache-control': 'no-store', 'content-length': 0 }).end()
       } else if (!respond) {

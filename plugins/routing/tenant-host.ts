@@ -1,12 +1,15 @@
 // Everything that happens on an instance host: single sign-on (redirect, callback), the owner
 // check, lifecycle pages (waking a stopped instance, live progress), and the proxy itself. A box's
-// host is the same, except that its upstream is its tunnel (or the box-offline page).
+// host is the same, except that its upstream is its tunnel, the server node holding its tunnel
+// (node-hop.ts), or the box-offline page.
 import { parseCookie } from 'cookie'
 import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyBaseLogger } from 'fastify'
+import { deviceIdOfBoxSlug } from '../../protocol/tunnel.js'
 import { instanceUrl, type Config } from '../../server/config.js'
+import { errorBody } from '../../server/errors.js'
 import { sessionCookie } from '../oauth/authenticate.js'
 import type { OAuthServices } from '../oauth/services.js'
 import { FINAL, type ProgressEvent, type TenantEvents } from '../tenants/events.js'
@@ -18,6 +21,7 @@ import { clientAddress } from './client-address.js'
 import { rewriteRequestHeaders } from './forwarded-headers.js'
 import type { HostCookies } from './host-session.js'
 import { identify, type Identity } from './identify.js'
+import { NODE_HOP_HEADER, type NodeHop } from './node-hop.js'
 import { sendPage, wantsHtml, type PageKind } from './pages.js'
 import type { ProxyEngine, Upstream } from './proxy.js'
 import type { Route, RouteTable } from './route-table.js'
@@ -31,8 +35,16 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 /** Claimed boxes and their tunnels (nothing while the devices plugin is off). */
 export interface BoxAccess {
   route: (slug: string) => BoxRoute | undefined
+  /** The box at a slug re-read (rate-limited): it may have been claimed or transferred through another node. */
+  recheck: (slug: string) => Promise<BoxRoute | undefined>
+  /** The box's tunnel on this node. */
   tunnel: (deviceId: string) => BoxTunnel | undefined
+  /** The internal URL of another server node holding the box's tunnel (with REDIS_URL). */
+  elsewhere: (deviceId: string) => Promise<string | undefined>
 }
+
+/** Where a request goes next; `hopFor` (a device id) when it is another node, which forwards it into that box's tunnel. */
+export type Next = { upstream: Upstream, hopFor?: string } | { page: PageKind }
 
 /** The request an instance host is asked for; `upgrade` for a WebSocket. */
 export interface GateTarget { method: string, url: string, upgrade?: boolean }
@@ -48,6 +60,8 @@ export interface TenantHostOptions {
   tenants: { service: TenantService, events: TenantEvents }
   activity: Activity
   boxes: BoxAccess
+  /** Hops between server nodes; undefined on a single node (no REDIS_URL). */
+  nodeHop: NodeHop | undefined
   log: FastifyBaseLogger
 }
 
@@ -59,7 +73,7 @@ export function safeReturnPath (url: string | undefined): string {
 }
 
 export function createTenantHost (options: TenantHostOptions) {
-  const { config, slugOf, table, cookies, authorizer, engine, oauth, tenants, activity, boxes, log } = options
+  const { config, slugOf, table, cookies, authorizer, engine, oauth, tenants, activity, boxes, nodeHop, log } = options
   const consoleUrl = `${config.publicUrl}/`
   const proto = config.publicUrl.startsWith('https:') ? 'https' : 'http'
   const waking = new Map<string, number>()
@@ -114,12 +128,21 @@ export function createTenantHost (options: TenantHostOptions) {
       .catch((err: Error) => { log.warn({ tenant: route.tenantId, err: err.message }, 'could not wake instance') })
   }
 
+  /** A box's tunnel: on this node, else on the node the directory names, else offline. */
+  async function boxUpstream (route: BoxRoute): Promise<Next> {
+    if (route.revoked) return { page: 'box-offline' }
+    const tunnel = boxes.tunnel(route.deviceId)
+    if (tunnel !== undefined) return { upstream: tunnel }
+    const node = await boxes.elsewhere(route.deviceId).catch((err: Error) => {
+      log.warn({ deviceId: route.deviceId, err: err.message }, 'cannot look up which node holds the box tunnel')
+      return undefined
+    })
+    return node === undefined ? { page: 'box-offline' } : { upstream: { target: node }, hopFor: route.deviceId }
+  }
+
   /** Where a request for this instance goes now: upstream, or the page that says why not. */
-  function lifecycle (route: Route | BoxRoute): { upstream: Upstream } | { page: PageKind } {
-    if (route.kind === 'box') {
-      const tunnel = route.revoked ? undefined : boxes.tunnel(route.deviceId)
-      return tunnel === undefined ? { page: 'box-offline' } : { upstream: tunnel }
-    }
+  async function lifecycle (route: Route | BoxRoute): Promise<Next> {
+    if (route.kind === 'box') return await boxUpstream(route)
     if (route.desired === 'deleted') return { page: 'deleted' }
     if (route.upstream !== null) return { upstream: { target: route.upstream } }
     if (route.desired === 'stopped' || route.status === 'stopped') { wake(route); return { page: 'starting' } }
@@ -128,8 +151,15 @@ export function createTenantHost (options: TenantHostOptions) {
   }
 
   /** The owner check shared by HTTP and upgrades; a cookie-authenticated change must come from the instance's own origin. */
-  function admit (req: IncomingMessage, who: Identity & { userId: string }, slug: string, method: string, upgrade: boolean): { route: Route | BoxRoute } | { page: PageKind } {
+  /** The instance or box at a slug; a box that does not seem to be this user's is re-read first. */
+  async function routeFor (slug: string, userId: string): Promise<Route | BoxRoute | undefined> {
     const route = boxes.route(slug) ?? table.get(slug)
+    if (route?.ownerId === userId || route?.kind === 'container') return route
+    return (await boxes.recheck(slug)) ?? table.get(slug)
+  }
+
+  async function admit (req: IncomingMessage, who: Identity & { userId: string }, slug: string, method: string, upgrade: boolean): Promise<{ route: Route | BoxRoute } | { page: PageKind }> {
+    const route = await routeFor(slug, who.userId)
     if (route === undefined) return { page: 'not-found' }
     if (route.ownerId !== who.userId) return { page: 'forbidden' }
     const origin = req.headers.origin
@@ -138,7 +168,7 @@ export function createTenantHost (options: TenantHostOptions) {
     return { route }
   }
 
-  function forwardHeaders (req: IncomingMessage, route: Route | BoxRoute, who: Identity, upgrade: boolean): void {
+  function forwardHeaders (req: IncomingMessage, route: Route | BoxRoute, who: Identity, next: { hopFor?: string }, upgrade: boolean): void {
     rewriteRequestHeaders(req.headers, {
       user: route.ownerEmail,
       clientAddress: clientAddress(req.socket.remoteAddress),
@@ -148,6 +178,42 @@ export function createTenantHost (options: TenantHostOptions) {
       dropAuthorization: who.kind === 'bearer',
       upgrade
     })
+    // After the rewrite, which removed any x-openclaw-* header the client sent.
+    if (next.hopFor !== undefined && nodeHop !== undefined) req.headers[NODE_HOP_HEADER] = nodeHop.sign(next.hopFor)
+  }
+
+  /**
+   * A request another server node sent on (node-hop.ts): that node ran single sign-on, the owner check
+   * and the header rewrite; this one checks the hop's token and forwards it into the box's tunnel here.
+   * Returns the tunnel, or null after refusing (403) or answering offline.
+   */
+  function hopped (nodeHop: NodeHop, req: IncomingMessage, slug: string, refuse: (status: number, code: string, message: string) => void, offline: () => void): BoxTunnel | null {
+    const token = req.headers[NODE_HOP_HEADER]
+    const deviceId = deviceIdOfBoxSlug(slug)
+    delete req.headers[NODE_HOP_HEADER]
+    if (typeof token !== 'string' || deviceId === undefined || !nodeHop.verify(token, deviceId)) {
+      log.warn({ slug }, 'refused a node hop without a valid token')
+      refuse(403, 'NODE_HOP_REFUSED', `${NODE_HOP_HEADER} is only accepted from another server node of this cloud`)
+      return null
+    }
+    const tunnel = boxes.tunnel(deviceId)
+    if (tunnel === undefined) offline()
+    return tunnel ?? null
+  }
+
+  function hoppedHttp (nodeHop: NodeHop, req: IncomingMessage, res: ServerResponse, slug: string): void {
+    const tunnel = hopped(nodeHop, req, slug, (status, code, message) => {
+      const body = JSON.stringify(errorBody(status, code, message))
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' }).end(body)
+    }, () => { page(req, res, 'box-offline') })
+    if (tunnel === null) return
+    engine.web(req, res, tunnel, (failure) => { if (failure !== 'client-gone') page(req, res, failure === 'timeout' ? 'gateway-timeout' : 'bad-gateway') })
+  }
+
+  function hoppedUpgrade (nodeHop: NodeHop, req: IncomingMessage, socket: Duplex, head: Buffer, slug: string, refuse: (status: number, reason: string) => void): void {
+    const tunnel = hopped(nodeHop, req, slug, (status) => { refuse(status, 'Forbidden') }, () => { refuse(502, 'Bad Gateway') })
+    if (tunnel === null) return
+    engine.ws(req, socket, head, tunnel, () => { if (socket.writable) refuse(502, 'Bad Gateway'); else socket.destroy() })
   }
 
   function progress (req: IncomingMessage, res: ServerResponse, route: Route): void {
@@ -188,7 +254,7 @@ export function createTenantHost (options: TenantHostOptions) {
       else page(req, res, 'unauthenticated', { 'www-authenticate': 'Bearer' })
       return null
     }
-    const admitted = admit(req, who, slug, target.method, target.upgrade === true)
+    const admitted = await admit(req, who, slug, target.method, target.upgrade === true)
     if ('page' in admitted) return deny(admitted.page)
     if (admitted.route.kind === 'container') activity.request(admitted.route.tenantId)
     return { route: admitted.route, who }
@@ -197,20 +263,23 @@ export function createTenantHost (options: TenantHostOptions) {
   async function http (req: IncomingMessage, res: ServerResponse): Promise<void> {
     const slug = slugOf(req.headers.host)!
     const url = req.url ?? '/'
+    if (nodeHop !== undefined && req.headers[NODE_HOP_HEADER] !== undefined) { hoppedHttp(nodeHop, req, res, slug); return }
     const admitted = await gate(req, res, slug, { method: req.method ?? 'GET', url })
     if (admitted === null) return
     const { route, who } = admitted
     if (route.kind === 'container' && url.split('?', 1)[0] === PROGRESS_PATH) { progress(req, res, route); return }
 
-    const next = lifecycle(route)
+    const next = await lifecycle(route)
     if ('page' in next) { page(req, res, next.page); return }
     const length = Number(req.headers['content-length'] ?? 0)
     if (length > config.routingBodyLimit) { page(req, res, 'too-large', { connection: 'close' }); return }
-    forwardHeaders(req, route, who, false)
+    forwardHeaders(req, route, who, next, false)
     limitBody(req, res, config.routingBodyLimit, () => { page(req, res, 'too-large', { connection: 'close' }) })
     engine.web(req, res, next.upstream, (failure) => {
       if (failure === 'client-gone') return
       if (failure === 'unreachable' && route.kind === 'container') void table.refresh(route.tenantId)
+      // The node that held the tunnel is gone; the box dials another one.
+      if (failure === 'unreachable' && next.hopFor !== undefined) { page(req, res, 'box-offline'); return }
       page(req, res, failure === 'timeout' ? 'gateway-timeout' : 'bad-gateway')
     })
   }
@@ -220,14 +289,15 @@ export function createTenantHost (options: TenantHostOptions) {
     const refuse = (status: number, reason: string): void => {
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
     }
+    if (nodeHop !== undefined && req.headers[NODE_HOP_HEADER] !== undefined) { hoppedUpgrade(nodeHop, req, socket, head, slug, refuse); return }
     const who = await identify(req, parseCookies(req), slug, cookies, oauth)
     if (who.kind === 'anonymous' || who.kind === 'invalid-bearer') { refuse(401, 'Unauthorized'); return }
-    const admitted = admit(req, who, slug, req.method ?? 'GET', true)
+    const admitted = await admit(req, who, slug, req.method ?? 'GET', true)
     if ('page' in admitted) { refuse(admitted.page === 'not-found' ? 404 : 403, admitted.page === 'not-found' ? 'Not Found' : 'Forbidden'); return }
     const { route } = admitted
-    const next = lifecycle(route)
+    const next = await lifecycle(route)
     if ('page' in next) { if (next.page === 'box-offline') refuse(502, 'Bad Gateway'); else refuse(503, 'Service Unavailable'); return }
-    forwardHeaders(req, route, who, true)
+    forwardHeaders(req, route, who, next, true)
     if (route.kind === 'container') socket.once('close', activity.socketOpened(route.tenantId))
     engine.ws(req, socket, head, next.upstream, (failure) => {
       if (failure === 'unreachable' && route.kind === 'container') void table.refresh(route.tenantId)
@@ -240,6 +310,7 @@ export function createTenantHost (options: TenantHostOptions) {
     claims: (req: IncomingMessage): boolean => slugOf(req.headers.host) !== null,
     gate,
     lifecycle,
+    routeFor,
     page,
     http (req: IncomingMessage, res: ServerResponse): void {
       http(req, res).catch((err: Error) => {

@@ -50,6 +50,8 @@ export interface TunnelOptions {
   bandwidth: number
   pingIntervalMs: number
   log: FastifyBaseLogger
+  /** Told when this node starts and stops holding a box's tunnel (the directory other nodes read). */
+  directory?: { opened: (deviceId: string) => void, closed: (deviceId: string) => void }
 }
 
 /** An agent whose connections are CONNECT streams over one box's HTTP/2 session. */
@@ -135,6 +137,7 @@ export function createTunnels (options: TunnelOptions): Tunnels {
     const previous = live.get(deviceId)
     live.set(deviceId, tunnel)
     stats.sessions = live.size
+    options.directory?.opened(deviceId)
     stats.opened++
     if (previous !== undefined) {
       log.info({ deviceId }, 'box tunnel replaced by a newer one')
@@ -148,6 +151,7 @@ export function createTunnels (options: TunnelOptions): Tunnels {
       if (live.get(deviceId) !== tunnel) return
       live.delete(deviceId)
       stats.sessions = live.size
+      options.directory?.closed(deviceId)
       log.info({ deviceId }, 'box tunnel closed')
     })
     session.once('close', () => { ws.terminate() })

@@ -2,16 +2,13 @@
 // to node A is claimed, commanded and revoked through node B.
 import mqtt from 'mqtt'
 import t from 'tap'
-import { generateClaimCode, hashClaimCode } from '../../protocol/claim-code.js'
-import { generateDeviceId } from '../../protocol/device-id.js'
 import { signDeviceJwt } from '../../protocol/device-jwt.js'
-import { exportPublicKeyRaw, generateDeviceKeyPair } from '../../protocol/device-keys.js'
 import type { Command, DesiredConfig } from '../../protocol/payloads.js'
 import { commandResultTopic, commandsTopic, configTopic } from '../../protocol/topics.js'
 import { postgresql, redis, requireComponents } from '../helpers/components.js'
 import { createScratchDatabase } from '../helpers/postgres.js'
 import type { Test } from 'tap'
-import { accountToken, factoryApiToken, startServer } from '../helpers/factory-station.js'
+import { accountToken, registerBoxThroughFactory, startServer } from '../helpers/factory-station.js'
 import { waitFor } from './helpers.js'
 
 interface ConnectedBox { client: mqtt.MqttClient, commands: Command[], configs: DesiredConfig[] }
@@ -29,15 +26,8 @@ async function startCluster (t: Test, label: string) {
   const a = await startServer(t, shared)
   const b = await startServer(t, shared)
 
-  const id = generateDeviceId()
-  const keys = generateDeviceKeyPair()
-  const code = generateClaimCode()
-  const registered = await fetch(`${a.url}/api/factory/batches`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${await factoryApiToken(a)}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ batchId: `${label}-${id.slice(4)}`, model: 'OpenClaw Box v1', devices: [{ deviceId: id, publicKey: exportPublicKeyRaw(keys.publicKey), claimCodeHash: await hashClaimCode(code) }] })
-  })
-  t.equal(registered.status, 200, 'the box is registered through A')
+  const { id, keys, code, status } = await registerBoxThroughFactory(a, label)
+  t.equal(status, 200, 'the box is registered through A')
 
   const owner = await accountToken(b, `owner@${label}.test`)
   const viaB = async (path: string, body?: object): Promise<Response> => await fetch(`${b.url}${path}`, {

@@ -1,6 +1,10 @@
 // A real server process with the oauth and devices plugins, and accounts made on it the way a factory
 // operator would: over HTTP, with the first admin from ADMIN_EMAILS.
 import { randomBytes } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
+import { generateClaimCode, hashClaimCode } from '../../protocol/claim-code.js'
+import { generateDeviceId } from '../../protocol/device-id.js'
+import { exportPublicKeyRaw, generateDeviceKeyPair } from '../../protocol/device-keys.js'
 import type { TestContext } from './app.js'
 import { api, registerUser, signIn, startServerProcess, type ServerProcess } from './server-process.js'
 
@@ -41,4 +45,19 @@ export async function factoryApiToken (server: FactoryServer): Promise<string> {
   // Roles are read at sign-in: the station signs in again to carry the factory role.
   const signedIn = await signIn(server.url, station.email, station.password)
   return (await expectOk(api<{ token: string }>(server.url, signedIn, 'POST', '/api/tokens', { name: 'factory station', scopes: ['factory:register'] }), 'creating the API token')).token
+}
+
+export interface RegisteredBox { id: string, keys: { publicKey: KeyObject, privateKey: KeyObject }, code: string, status: number }
+
+/** A new box as a factory station registers it through `server` (batch `<label>-<id>`); `status` is the API's answer. */
+export async function registerBoxThroughFactory (server: FactoryServer, label: string): Promise<RegisteredBox> {
+  const id = generateDeviceId()
+  const keys = generateDeviceKeyPair()
+  const code = generateClaimCode()
+  const registered = await fetch(`${server.url}/api/factory/batches`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await factoryApiToken(server)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ batchId: `${label}-${id.slice(4)}`, model: 'OpenClaw Box v1', devices: [{ deviceId: id, publicKey: exportPublicKeyRaw(keys.publicKey), claimCodeHash: await hashClaimCode(code) }] })
+  })
+  return { id, keys, code, status: registered.status }
 }

@@ -28,7 +28,8 @@ export async function startServerProcess (t: TestContext, options: ServerProcess
   const dataDir = await tempDir(t, 'openclaw-cloud-server-')
   const configFile = path.join(dataDir, 'openclaw-cloud.json')
   await writeFile(configFile, JSON.stringify({ passwordHashCost: 10, ...options.config }))
-  const port = await freePort()
+  // A port given in `env` is kept (e.g. named in the other settings of a cluster node).
+  const port = options.env?.PORT === undefined ? await freePort() : Number(options.env.PORT)
   const url = `http://127.0.0.1:${port}`
   const env: NodeJS.ProcessEnv = {
     OPENCLAW_CLOUD_CONFIG: configFile,

@@ -1,5 +1,5 @@
-// The router's pure pieces: host matching, header rewriting, the one-time PKCE codes, signed host
-// cookies, return paths and the page language.
+// The router's pieces: host matching, header rewriting, the one-time PKCE codes (in the database),
+// signed host cookies, return paths and the page language.
 import t from 'tap'
 import { createLocalAuthorizer, newPkceVerifier, pkceChallenge } from '../../plugins/routing/authorizer.js'
 import { clientAddress } from '../../plugins/routing/client-address.js'
@@ -8,6 +8,9 @@ import { createHostCookies } from '../../plugins/routing/host-session.js'
 import { slugMatcher } from '../../plugins/routing/hosts.js'
 import { pickLanguage } from '../../plugins/routing/pages.js'
 import { safeReturnPath } from '../../plugins/routing/tenant-host.js'
+import { OneTimeToken } from '../../plugins/oauth/entities.js'
+import { hashToken } from '../../plugins/oauth/secrets.js'
+import { buildAuthApp, signUp } from '../helpers/auth.js'
 
 t.test('instance hosts', async (t) => {
   const slugOf = slugMatcher({ appsDomain: 'apps.example.com' })
@@ -62,19 +65,29 @@ t.test('client address: loopback is reported as a documentation address', async 
   t.equal(clientAddress('2001:db8::1'), '2001:db8::1')
 })
 
-t.test('one-time codes bound to client, redirect URI and PKCE verifier', async (t) => {
-  const authorizer = createLocalAuthorizer({ consoleOrigin: 'https://cloud.example.com' })
+t.test('one-time codes bound to client, redirect URI and PKCE verifier, stored hashed', async (t) => {
+  const app = await buildAuthApp(t)
+  const { user } = await signUp(app)
+  const authorizer = createLocalAuthorizer({ consoleOrigin: 'https://cloud.example.com', orm: app.orm })
   const verifier = newPkceVerifier()
   const request = { clientId: 'https://alice.apps.example.com', redirectUri: 'https://alice.apps.example.com/_openclaw/callback', state: 'state-123', codeChallenge: pkceChallenge(verifier) }
   t.match(authorizer.authorizationUrl(request), /^https:\/\/cloud\.example\.com\/api\/routing\/authorize\?response_type=code&client_id=https%3A%2F%2Falice/)
   const exchange = { clientId: request.clientId, redirectUri: request.redirectUri, codeVerifier: verifier }
-  const code = authorizer.issueCode(request, { userId: 'u1' })
-  t.same(await authorizer.redeem({ ...exchange, code }), { userId: 'u1' })
+  const grant = { userId: user.id }
+  const code = await authorizer.issueCode(request, grant)
+  const stored = await app.orm.em.fork().findOneOrFail(OneTimeToken, { purpose: 'instance-sign-in' })
+  t.equal(stored.tokenHash, hashToken(code), 'only the code\'s hash is stored')
+  t.not(stored.binding, null)
+  t.same(await authorizer.redeem({ ...exchange, code }), grant)
   t.equal(await authorizer.redeem({ ...exchange, code }), null, 'used once')
-  t.equal(await authorizer.redeem({ ...exchange, code: authorizer.issueCode(request, { userId: 'u1' }), codeVerifier: newPkceVerifier() }), null, 'wrong verifier')
-  t.equal(await authorizer.redeem({ ...exchange, code: authorizer.issueCode(request, { userId: 'u1' }), clientId: 'https://bob.apps.example.com' }), null, 'another host')
-  const expiring = createLocalAuthorizer({ consoleOrigin: 'https://cloud.example.com', codeTtlMs: -1 })
-  t.equal(await expiring.redeem({ ...exchange, code: expiring.issueCode(request, { userId: 'u1' }) }), null, 'expired')
+  const wrongVerifier = await authorizer.issueCode(request, grant)
+  t.equal(await authorizer.redeem({ ...exchange, code: wrongVerifier, codeVerifier: newPkceVerifier() }), null, 'wrong verifier')
+  t.equal(await authorizer.redeem({ ...exchange, code: wrongVerifier }), null, 'a failed attempt used the code up')
+  t.equal(await authorizer.redeem({ ...exchange, code: await authorizer.issueCode(request, grant), clientId: 'https://bob.apps.example.com' }), null, 'another host')
+  t.equal(await authorizer.redeem({ ...exchange, code: await authorizer.issueCode(request, grant), redirectUri: 'https://alice.apps.example.com/elsewhere' }), null, 'another redirect URI')
+  t.equal(await authorizer.redeem({ ...exchange, code: '' }), null, 'no code')
+  const expiring = createLocalAuthorizer({ consoleOrigin: 'https://cloud.example.com', orm: app.orm, codeTtlMs: -1 })
+  t.equal(await expiring.redeem({ ...exchange, code: await expiring.issueCode(request, grant) }), null, 'expired')
 })
 
 t.test('host cookies: signed, bound to their host, expiring', async (t) => {
