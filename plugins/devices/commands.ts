@@ -15,6 +15,7 @@ import { COMMAND_NAMES, CommandParams, type Command, type CommandName, type Comm
 import { check } from '../../protocol/validate.js'
 import { DeviceCommand } from './entities.js'
 import { InvalidCommand } from './errors.js'
+import { gather } from './gather.js'
 import { getDevice } from './registry.js'
 import { createKeyedQueue } from './serial.js'
 import type { CommandCompletion } from './stats.js'
@@ -78,9 +79,17 @@ export function createCommands (options: CommandsOptions): Commands {
       { state: 'expired', completedAt: at })
   }
 
+  // Most boxes that (re)subscribe have nothing waiting: one gathered query tells, for every box
+  // subscribing in the same turn, before the full read of one box's queue.
+  const hasPending = gather(async (deviceIds) => {
+    const rows = await em().find(DeviceCommand, { deviceId: { $in: deviceIds }, state: 'pending', expiresAt: { $gt: now() } }, { fields: ['deviceId'] })
+    return new Map(rows.map((row) => [row.deviceId, true]))
+  })
+
   // One delivery run per box at a time, so a command created while the box subscribes is sent once.
   const deliverPending = (deviceId: string): Promise<void> => queue.run(deviceId, async () => {
     if (!options.transport.reachable(deviceId)) return
+    if (await hasPending(deviceId) !== true) return
     const pending = await em().find(DeviceCommand, { deviceId, state: 'pending', expiresAt: { $gt: now() } }, { orderBy: { createdAt: 'asc', id: 'asc' } })
     for (const command of pending) {
       if (command.expiresAt <= now()) continue
