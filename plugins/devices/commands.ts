@@ -15,6 +15,7 @@ import { COMMAND_NAMES, CommandParams, type Command, type CommandName, type Comm
 import { check } from '../../protocol/validate.js'
 import { DeviceCommand } from './entities.js'
 import { InvalidCommand } from './errors.js'
+import { gather } from './gather.js'
 import { getDevice } from './registry.js'
 import { createKeyedQueue } from './serial.js'
 import type { CommandCompletion } from './stats.js'
@@ -67,6 +68,9 @@ export function createCommands (options: CommandsOptions): Commands {
   const now = options.now ?? (() => new Date())
   const em = () => options.orm.em.fork()
   const queue = createKeyedQueue()
+  // When each command now being written was handed to its session: the box's result can arrive
+  // before the `delivered` mark is stored, and its round trip is still measured from the write.
+  const writing = new Map<string, Date>()
 
   const expireDue = async (deviceId?: string): Promise<number> => {
     const at = now()
@@ -75,9 +79,17 @@ export function createCommands (options: CommandsOptions): Commands {
       { state: 'expired', completedAt: at })
   }
 
+  // Most boxes that (re)subscribe have nothing waiting: one gathered query tells, for every box
+  // subscribing in the same turn, before the full read of one box's queue.
+  const hasPending = gather(async (deviceIds) => {
+    const rows = await em().find(DeviceCommand, { deviceId: { $in: deviceIds }, state: 'pending', expiresAt: { $gt: now() } }, { fields: ['deviceId'] })
+    return new Map(rows.map((row) => [row.deviceId, true]))
+  })
+
   // One delivery run per box at a time, so a command created while the box subscribes is sent once.
   const deliverPending = (deviceId: string): Promise<void> => queue.run(deviceId, async () => {
     if (!options.transport.reachable(deviceId)) return
+    if (await hasPending(deviceId) !== true) return
     const pending = await em().find(DeviceCommand, { deviceId, state: 'pending', expiresAt: { $gt: now() } }, { orderBy: { createdAt: 'asc', id: 'asc' } })
     for (const command of pending) {
       if (command.expiresAt <= now()) continue
@@ -88,8 +100,14 @@ export function createCommands (options: CommandsOptions): Commands {
         issuedAt: command.createdAt.getTime(),
         expiresAt: command.expiresAt.getTime()
       } as Command
-      if (!(await options.transport.send(deviceId, payload))) return
-      await em().nativeUpdate(DeviceCommand, { id: command.id, state: 'pending' }, { state: 'delivered', deliveredAt: now() })
+      const deliveredAt = now()
+      writing.set(command.id, deliveredAt)
+      try {
+        if (!(await options.transport.send(deviceId, payload))) return
+        await em().nativeUpdate(DeviceCommand, { id: command.id, state: 'pending' }, { state: 'delivered', deliveredAt })
+      } finally {
+        writing.delete(command.id)
+      }
     }
   }).catch((err: unknown) => { options.log.error({ err, deviceId }, 'command delivery failed') })
 
@@ -138,14 +156,16 @@ export function createCommands (options: CommandsOptions): Commands {
 
     async recordResult (deviceId, result) {
       const open: FilterQuery<DeviceCommand> = { id: result.id, deviceId, state: { $in: ['pending', 'delivered'] } }
+      const beingWritten = writing.get(result.id)
       const sent = await em().findOne(DeviceCommand, open, { fields: ['deliveredAt'] })
+      const deliveredAt = sent?.deliveredAt ?? beingWritten ?? writing.get(result.id)
       const completedAt = now()
       const updated = await em().nativeUpdate(DeviceCommand, open, { state: result.status, completedAt, message: result.message ?? null, output: result.output ?? null })
       if (updated === 0) {
         options.log.info({ deviceId, commandId: result.id }, 'command result ignored: no such open command')
         return null
       }
-      if (sent?.deliveredAt != null) options.onCompleted?.({ status: result.status, roundTripSeconds: (completedAt.getTime() - sent.deliveredAt.getTime()) / 1000 })
+      if (deliveredAt != null) options.onCompleted?.({ deviceId, commandId: result.id, status: result.status, roundTripSeconds: (completedAt.getTime() - deliveredAt.getTime()) / 1000 })
       return await em().findOne(DeviceCommand, { id: result.id })
     },
 

@@ -1,8 +1,9 @@
 // Presence (ARCHITECTURE §3 "MQTT"): CONNECT and disconnect from the broker, and the box's own
 // retained `devices/{id}/state` (its last will says `offline`), kept in the registry as
 // `connected` and `lastSeenAt`; the first connection moves a box from `registered` to `online`.
-// Changes are gathered and written together every flush interval: a fleet reconnecting after an
-// outage costs a few transactions, not two writes per box.
+// Changes are gathered and written together every flush interval, boxes with the same change in
+// one UPDATE: a fleet reconnecting after an outage costs a few statements, not two writes per box.
+// `lastSeenAt` is the time of the write, at most one flush interval after the event.
 import type { MikroORM } from '@mikro-orm/core'
 import type { FastifyBaseLogger } from 'fastify'
 import type { DeviceState } from '../../protocol/payloads.js'
@@ -31,10 +32,24 @@ export interface Presence {
 }
 
 interface Change {
-  lastSeenAt: Date
   connected?: boolean
   firmwareVersion?: string
   gatewayVersion?: string
+}
+
+// Keeps each statement's bound parameters well under SQLite's limit.
+const IDS_PER_STATEMENT = 500
+
+/** Device ids grouped by identical change, so each group is one UPDATE. */
+function groupByChange (batch: Map<string, Change>): Array<[Change, string[]]> {
+  const groups = new Map<string, [Change, string[]]>()
+  for (const [id, change] of batch) {
+    const key = JSON.stringify([change.connected, change.firmwareVersion, change.gatewayVersion])
+    const group = groups.get(key)
+    if (group === undefined) groups.set(key, [change, [id]])
+    else group[1].push(id)
+  }
+  return [...groups.values()]
 }
 
 export function createPresence (options: PresenceOptions): Presence {
@@ -42,18 +57,23 @@ export function createPresence (options: PresenceOptions): Presence {
   let changes = new Map<string, Change>()
   let flushing: Promise<void> = Promise.resolve()
 
-  const note = (deviceId: string, change: Omit<Change, 'lastSeenAt'>): void => {
-    changes.set(deviceId, { ...changes.get(deviceId), ...change, lastSeenAt: now() })
+  const note = (deviceId: string, change: Change): void => {
+    changes.set(deviceId, { ...changes.get(deviceId), ...change })
   }
 
   async function write (): Promise<void> {
     if (changes.size === 0) return
     const batch = changes
     changes = new Map()
+    const lastSeenAt = now()
     await options.orm.em.fork().transactional(async (tx) => {
-      const arrived = [...batch].filter(([, change]) => change.connected === true).map(([id]) => id)
-      if (arrived.length > 0) await tx.nativeUpdate(Device, { id: { $in: arrived }, state: 'registered' }, { state: 'online' })
-      for (const [id, { lastSeenAt, ...fields }] of batch) await tx.nativeUpdate(Device, { id }, { ...fields, lastSeenAt, updatedAt: lastSeenAt })
+      for (const [change, ids] of groupByChange(batch)) {
+        for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+          const chunk = ids.slice(i, i + IDS_PER_STATEMENT)
+          if (change.connected === true) await tx.nativeUpdate(Device, { id: { $in: chunk }, state: 'registered' }, { state: 'online' })
+          await tx.nativeUpdate(Device, { id: { $in: chunk } }, { ...change, lastSeenAt, updatedAt: lastSeenAt })
+        }
+      }
     })
   }
 

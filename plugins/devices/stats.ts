@@ -2,6 +2,8 @@
 import { EventEmitter } from 'node:events'
 
 export interface CommandCompletion {
+  deviceId: string
+  commandId: string
   status: 'succeeded' | 'failed' | 'expired'
   /** From writing the command to the box's session to its result arriving. */
   roundTripSeconds: number

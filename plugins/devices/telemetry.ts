@@ -1,8 +1,10 @@
 // Telemetry ingest: each accepted `devices/{id}/telemetry` message becomes the box's latest sample
-// and a row of the time series. Writes are batched (one insert per flush, not per message) so a
-// fleet's telemetry costs the database a few statements a second; samples older than the
-// retention are pruned hourly.
+// and a row of the time series. Writes are batched (multi-row inserts per flush, not one per
+// message) so a fleet's telemetry costs the database a few statements a second; samples older than
+// the retention are pruned hourly. The inserts go through the query builder, not upsertMany: the
+// entity bookkeeping of upsertMany cost ~0.3 ms a row, more than the database itself.
 import type { MikroORM } from '@mikro-orm/core'
+import type { SqlEntityManager } from '@mikro-orm/knex'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Telemetry } from '../../protocol/payloads.js'
 import { LatestTelemetry, TelemetrySample } from './entities.js'
@@ -29,6 +31,12 @@ export interface TelemetryStore {
 const DAY_MS = 86_400_000
 // Bounds the buffer if the database stalls: beyond this, the oldest unwritten samples are dropped.
 const MAX_BUFFERED = 100_000
+// Rows per INSERT: 12 columns x 500 stays well under SQLite's bound-parameter limit.
+const ROWS_PER_STATEMENT = 500
+
+function chunks<T> (rows: T[]): T[][] {
+  return Array.from({ length: Math.ceil(rows.length / ROWS_PER_STATEMENT) }, (_, i) => rows.slice(i * ROWS_PER_STATEMENT, (i + 1) * ROWS_PER_STATEMENT))
+}
 
 function toSample (deviceId: string, t: Telemetry): TelemetrySample {
   return {
@@ -59,10 +67,10 @@ export function createTelemetryStore (options: TelemetryOptions): TelemetryStore
     const newest = [...latest.values()]
     samples = []
     latest = new Map()
-    const em = options.orm.em.fork()
+    const em = options.orm.em.fork() as SqlEntityManager
     await em.transactional(async (tx) => {
-      await tx.upsertMany(TelemetrySample, batch, { onConflictFields: ['deviceId', 'ts'], onConflictAction: 'ignore' })
-      await tx.upsertMany(LatestTelemetry, newest)
+      for (const rows of chunks(batch)) await tx.createQueryBuilder(TelemetrySample).insert(rows).onConflict(['deviceId', 'ts']).ignore().execute()
+      for (const rows of chunks(newest)) await tx.createQueryBuilder(LatestTelemetry).insert(rows).onConflict('deviceId').merge().execute()
     })
   }
 

@@ -1,10 +1,17 @@
 // The one device-JWT verifier (ARCHITECTURE §3 "Device identity"), shared by MQTT, HTTP and the
 // tunnel: protocol's signature/audience/lifetime checks, the public key from the registry, and
 // revocation. A database leak leaks no device secret: only public keys are stored.
+//
+// Every verification reads the device's key and state from the database, so a revocation refuses
+// the very next token on every node. The reads of verifications that start together (a fleet
+// reconnecting after an outage) are gathered into one query; imported keys are kept, since a
+// device id's public key never changes once registered.
 import type { MikroORM } from '@mikro-orm/core'
+import type { KeyObject } from 'node:crypto'
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS, verifyDeviceJwt } from '../../protocol/device-jwt.js'
 import { importPublicKey } from '../../protocol/device-keys.js'
 import { Device } from './entities.js'
+import { gather } from './gather.js'
 
 export interface VerifierOptions {
   orm: MikroORM
@@ -17,16 +24,36 @@ export interface VerifierOptions {
 /** Resolves to the device id, or rejects with protocol's DeviceJwtError (its `code` says why). */
 export type VerifyDeviceToken = (token: string) => Promise<string>
 
+type StoredDevice = Pick<Device, 'id' | 'publicKey' | 'state'>
+
+// Bounds the imported-key cache; past it the oldest keys are imported again when next needed.
+const MAX_CACHED_KEYS = 100_000
+
 export function createDeviceVerifier (options: VerifierOptions): VerifyDeviceToken {
+  const loadDevice = gather(async (ids) => {
+    const devices = await options.orm.em.fork().find(Device, { id: { $in: ids } }, { fields: ['id', 'publicKey', 'state'] })
+    return new Map(devices.map((device): [string, StoredDevice] => [device.id, device]))
+  })
+  const keys = new Map<string, KeyObject>()
+  const keyOf = (encoded: string): KeyObject => {
+    let key = keys.get(encoded)
+    if (key === undefined) {
+      if (keys.size >= MAX_CACHED_KEYS) keys.delete(keys.keys().next().value!)
+      key = importPublicKey(encoded)
+      keys.set(encoded, key)
+    }
+    return key
+  }
+
   return async (token) => {
-    let device: Pick<Device, 'publicKey' | 'state'> | null = null
+    let device: StoredDevice | null = null
     return await verifyDeviceJwt(token, {
       audience: options.audience,
       clockToleranceSeconds: options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
       now: options.now?.(),
       publicKeyFor: async (deviceId) => {
-        device = await options.orm.em.fork().findOne(Device, { id: deviceId }, { fields: ['publicKey', 'state'] })
-        return device === null ? undefined : importPublicKey(device.publicKey)
+        device = await loadDevice(deviceId) ?? null
+        return device === null ? undefined : keyOf(device.publicKey)
       },
       // Checked after the signature, so a forged token learns nothing about a device's state.
       isRevoked: () => device?.state === 'revoked'

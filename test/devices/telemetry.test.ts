@@ -3,8 +3,10 @@ import t from 'tap'
 import { createTokenBucket } from '../../plugins/devices/limits.js'
 import { TelemetrySample } from '../../plugins/devices/entities.js'
 import { chooseStep, downsample } from '../../plugins/devices/telemetry-query.js'
+import type { Telemetry } from '../../protocol/payloads.js'
+import { telemetryTopic } from '../../protocol/topics.js'
 import { forEachDialect } from '../helpers/app.js'
-import { registerBoxes, startDevicesApp } from './helpers.js'
+import { closeClient, connectBox, registerBoxes, startDevicesApp, telemetry } from './helpers.js'
 
 const sample = (ts: string, cpuPercent: number, extra: Partial<TelemetrySample> = {}): TelemetrySample => ({
   deviceId: 'ocb_0000000000000000', ts: new Date(ts), cpuPercent, memoryUsedBytes: 100, memoryTotalBytes: 1000,
@@ -58,4 +60,29 @@ forEachDialect(t, 'ingested telemetry: latest per box, a queryable series, reten
 
   t.equal(await app.devices.telemetry.prune(), 1, 'only the sample older than 7 days is pruned')
   t.equal(await em.fork().count(TelemetrySample, { deviceId: box!.id }), 12)
+})
+
+forEachDialect(t, 'telemetry published by boxes is stored: every sample once, the newest as latest', async (t, dialect) => {
+  const app = await startDevicesApp(t, { dialect })
+  const boxes = await registerBoxes(app, 2)
+  const clients = await Promise.all(boxes.map((box) => connectBox(app, box)))
+  t.teardown(() => Promise.all(clients.map(closeClient)))
+  const start = Date.UTC(2026, 10, 28, 12)
+  const publish = (i: number, ts: number, cpu: number): Promise<unknown> =>
+    clients[i]!.publishAsync(telemetryTopic(boxes[i]!.id), JSON.stringify(telemetry({ ts, cpu: { percent: cpu }, network: { rxBytes: 5e9, txBytes: 7 } })), { qos: 1 })
+  await publish(0, start, 10)
+  await publish(0, start, 10) // a QoS 1 redelivery of the same sample
+  await publish(0, start + 10_000, 20)
+  await publish(1, start, 30)
+  await app.devices.telemetry.flush()
+  await publish(0, start + 20_000, 40)
+  await app.devices.telemetry.flush()
+
+  const range = { from: new Date(start), to: new Date(start + 30_000), stepSeconds: 10 }
+  const series = await app.devices.telemetry.query(boxes[0]!.id, range)
+  t.same(series.points.map((p) => [p.samples, p.cpuPercent, p.rxBytes, p.temperatureC]), [[1, 10, 5e9, 48], [1, 20, 5e9, 48], [1, 40, 5e9, 48]], 'each sample stored once, large counters intact')
+  t.same((await app.devices.telemetry.query(boxes[1]!.id, range)).points.map((p) => p.cpuPercent), [30])
+  const latest = await app.devices.telemetry.latest(boxes[0]!.id)
+  t.equal(latest?.ts.getTime(), start + 20_000, 'a later flush replaces the latest sample')
+  t.equal((latest?.data as unknown as Telemetry).cpu.percent, 40)
 })
