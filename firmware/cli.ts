@@ -36,7 +36,7 @@ program.command('run')
   .option('--gateway-registry <url>', 'npm registry for OpenClaw installs (default: npm\'s own)')
   .option('--gateway-npm-cache <dir>', 'npm cache directory for OpenClaw installs (default: npm\'s own)')
   .option('--gateway-install-timeout <seconds>', 'seconds an OpenClaw install may take', integer(1), DEFAULT_INSTALL.installTimeoutMs / 1000)
-  .option('--gateway-upgrade-timeout <seconds>', 'seconds a new OpenClaw version has to become healthy before the box rolls back', integer(1), DEFAULT_INSTALL.healthTimeoutMs / 1000)
+  .option('--gateway-start-timeout <seconds>', 'seconds the gateway may take to answer its health check before it is restarted (after an upgrade: rolled back)', integer(1), DEFAULT_INSTALL.healthTimeoutMs / 1000)
   .option('--button-device <path>', 'evdev input device of the button (e.g. /dev/input/event0)')
   .action(async (flags: Record<string, unknown>) => {
     const simulate = flags.simulate === true
@@ -65,7 +65,7 @@ program.command('run')
                 ...(flags.gatewayRegistry === undefined ? {} : { registry: flags.gatewayRegistry as string }),
                 ...(flags.gatewayNpmCache === undefined ? {} : { cache: flags.gatewayNpmCache as string }),
                 installTimeoutMs: (flags.gatewayInstallTimeout as number) * 1000,
-                healthTimeoutMs: (flags.gatewayUpgradeTimeout as number) * 1000
+                healthTimeoutMs: (flags.gatewayStartTimeout as number) * 1000
               }
             }
           }),

@@ -105,6 +105,7 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
       args: options.gateway.args.map(expand),
       env: { ...home.env, OPENCLAW_GATEWAY_PORT: String(options.gateway.port) },
       healthUrl: `http://127.0.0.1:${options.gateway.port}${options.gateway.healthPath}`,
+      startTimeoutMs: install.healthTimeoutMs,
       log: log.child({ component: 'gateway' })
     })
   // Upgrades switch the `current` link the command runs; a command that names no version cannot be upgraded.

@@ -31,7 +31,7 @@ export interface GatewayInstallOptions {
   /** npm cache directory; npm's own default when unset. */
   cache?: string
   installTimeoutMs: number
-  /** How long a freshly switched-to version may take to answer its health check before the box goes back. */
+  /** How long the gateway may take to answer its health check after a start (restarted after that) or an upgrade (rolled back). */
   healthTimeoutMs: number
 }
 
