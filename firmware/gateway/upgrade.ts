@@ -39,6 +39,11 @@ export function createGatewayUpgrader (options: GatewayUpgraderOptions): Gateway
     log.info({ from: previous, to: version }, 'switching gateway version')
     await versions.activate(version)
     options.onVersion(version)
+    // An unclaimed box runs no gateway, and an upgrade must not start one: the version waits in place.
+    if (gateway.status === 'stopped') {
+      await versions.prune(previous === undefined ? [version] : [version, previous])
+      return { status: 'succeeded', message: `openclaw ${version} is installed; the gateway is stopped, so it runs from the next start`, output: { version, previous: previous ?? null, started: false } }
+    }
     try {
       await gateway.restart(options.healthTimeoutMs)
     } catch {

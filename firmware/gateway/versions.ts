@@ -68,12 +68,14 @@ function assertVersion (version: string): void {
   if (!GATEWAY_VERSION_PATTERN.test(version)) throw new TypeError(`"${version}" is not an exact OpenClaw version (such as 2026.9.6)`)
 }
 
-/** The last lines of npm's output: enough to say why, short enough for a command result. */
+/** npm's own words, without its log-file pointers: enough to say why, short enough for a command result. */
 function npmReason (err: unknown): string {
-  const { stderr, stdout, killed, message } = err as { stderr?: string, stdout?: string, killed?: boolean, message: string }
+  const { stderr, killed, message } = err as { stderr?: string, killed?: boolean, message: string }
   if (killed === true) return 'npm did not finish in time'
-  const text = `${stderr ?? ''}\n${stdout ?? ''}`.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !/^npm (warn|WARN)/.test(line))
-  return (text.slice(-4).join(' ') || message).slice(0, 600)
+  const lines = (stderr ?? '').split('\n')
+    .map((line) => line.replace(/^npm (error|ERR!)\s*/, '').trim())
+    .filter((line) => line !== '' && !/^npm warn/i.test(line) && !/complete log of this run|^[a-z]+$|^(code|syscall|path|errno) /i.test(line))
+  return (lines.slice(0, 3).join(' ') || message).slice(0, 600)
 }
 
 export function createGatewayVersions (root: string, install: Pick<GatewayInstallOptions, 'npm' | 'packageSpec' | 'registry' | 'cache' | 'installTimeoutMs'>): GatewayVersions {

@@ -70,8 +70,6 @@ t.test('upgrade-gateway installs, switches, rolls back and reports the running v
   })
   await fetch(`${box.setupUrl}api/wifi`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ssid: 'HomeNet', password: 'correct horse battery' }) })
   await until('the MQTT session', () => app.devices.broker.isSubscribed(id, configTopic(id)), 30_000)
-  await publishConfig(app, id, { version: 1, claim: { claimed: true, owner: 'ann@example.com' } })
-  await box.whenState('claimed')
 
   const upgrade = async (version: string): Promise<{ state: string, message?: string | null, output?: Record<string, unknown> | null }> => {
     const command = await app.devices.commands.create({ deviceId: id, name: 'upgrade-gateway', params: { version } })
@@ -84,11 +82,15 @@ t.test('upgrade-gateway installs, switches, rolls back and reports the running v
   const reported = async (): Promise<string | null | undefined> => { await app.devices.presence.flush(); return (await app.devices.find(id))?.gatewayVersion }
   const installed = async (): Promise<string[]> => (await readdir(join(gatewayRoot(dataDir), 'versions'))).sort()
 
-  await t.test('the first version is installed and started', async (t) => {
+  await t.test('an unclaimed box installs the first version without starting it; the claim starts it', async (t) => {
     const first = await upgrade('2026.9.6')
-    t.match(first, { state: 'succeeded', message: 'openclaw 2026.9.6 is running', output: { version: '2026.9.6', previous: null } })
-    t.equal((await running()).version, '2026.9.6', 'the gateway answering is the installed version')
+    t.match(first, { state: 'succeeded', message: 'openclaw 2026.9.6 is installed; the gateway is stopped, so it runs from the next start', output: { version: '2026.9.6', previous: null, started: false } })
+    t.equal(box.gateway!.status, 'stopped', 'no gateway on an unclaimed box')
     await until('the cloud to know the version', async () => (await reported()) === '2026.9.6')
+    await publishConfig(app, id, { version: 1, claim: { claimed: true, owner: 'ann@example.com' } })
+    await box.whenState('claimed')
+    await box.gateway!.whenHealthy(30_000)
+    t.equal((await running()).version, '2026.9.6', 'the gateway answering is the installed version')
   })
 
   await t.test('a newer version replaces it', async (t) => {
@@ -117,6 +119,7 @@ t.test('upgrade-gateway installs, switches, rolls back and reports the running v
   await t.test('a version that cannot be installed changes nothing', async (t) => {
     const before = await running()
     const missing = await upgrade('2026.12.0')
+    t.comment(missing.message)
     t.equal(missing.state, 'failed')
     t.match(missing.message, /^installing openclaw 2026\.12\.0 failed: .+; nothing was switched, openclaw 2026\.10\.0 keeps running$/)
     t.match(missing.message, /openclaw-2026\.12\.0\.tgz/, 'npm\'s reason names what it could not find')
