@@ -165,13 +165,15 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
   const logApplyFailure = (err: unknown): void => { if (!(err instanceof InvalidTransition)) log.error({ err }, 'applying the desired config failed') }
   async function applyConfig (config: DesiredConfig): Promise<boolean> {
     if (snapshot.config !== undefined && config.version <= snapshot.config.version) return false
-    const before = JSON.stringify(snapshot.config?.gateway?.settings ?? {})
-    await dispatch({ type: 'config-received', config })
     const settings = config.gateway?.settings ?? {}
-    if (JSON.stringify(settings) !== before) {
-      await writeGatewayConfig()
-      if (gateway !== undefined && gateway.status !== 'stopped') await gateway.restart()
-    }
+    const changed = JSON.stringify(settings) !== JSON.stringify(snapshot.config?.gateway?.settings ?? {})
+    // Written first, so a gateway this config starts (the claim) starts with it, once; one that
+    // was already running is restarted to read it.
+    const gatewayActive = (): boolean => gateway !== undefined && gateway.status !== 'stopped'
+    const wasActive = gatewayActive()
+    if (changed) await writeGatewayConfig(settings)
+    await dispatch({ type: 'config-received', config })
+    if (changed && wasActive && gatewayActive()) await gateway?.restart()
     return true
   }
   if (creds !== undefined) {
