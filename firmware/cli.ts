@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import pino from 'pino'
 import { startBox } from './daemon.js'
 import { loadSimulatedNetworks } from './drivers/wifi-sim.js'
+import { DEFAULT_INSTALL } from './gateway/versions.js'
 import { defaultOptions, type BoxOptions } from './options.js'
 import { FIRMWARE_VERSION } from './version.js'
 
@@ -30,6 +31,12 @@ program.command('run')
   .option('--telemetry-interval <seconds>', 'seconds between telemetry samples', integer(1), 30)
   .addOption(new Option('--gateway-command <command>', 'command line of the OpenClaw gateway (split at spaces)').env('OPENCLAW_BOX_GATEWAY'))
   .option('--gateway-port <port>', 'loopback port of the gateway', integer(1), 18789)
+  .option('--gateway-npm <command>', 'npm that installs OpenClaw versions for upgrade-gateway', DEFAULT_INSTALL.npm)
+  .option('--gateway-package <spec>', 'npm spec of an OpenClaw version; {version} is replaced (e.g. /srv/mirror/openclaw-{version}.tgz)', DEFAULT_INSTALL.packageSpec)
+  .option('--gateway-registry <url>', 'npm registry for OpenClaw installs (default: npm\'s own)')
+  .option('--gateway-npm-cache <dir>', 'npm cache directory for OpenClaw installs (default: npm\'s own)')
+  .option('--gateway-install-timeout <seconds>', 'seconds an OpenClaw install may take', integer(1), DEFAULT_INSTALL.installTimeoutMs / 1000)
+  .option('--gateway-start-timeout <seconds>', 'seconds the gateway may take to answer its health check before it is restarted (after an upgrade: rolled back)', integer(1), DEFAULT_INSTALL.healthTimeoutMs / 1000)
   .option('--button-device <path>', 'evdev input device of the button (e.g. /dev/input/event0)')
   .action(async (flags: Record<string, unknown>) => {
     const simulate = flags.simulate === true
@@ -44,7 +51,24 @@ program.command('run')
       wifiInterface: flags.wifiInterface as string,
       offlineFallbackMs: flags.offlineFallback === undefined ? defaults.offlineFallbackMs : (flags.offlineFallback as number) * 1000,
       telemetryIntervalMs: (flags.telemetryInterval as number) * 1000,
-      ...(gateway === undefined ? {} : { gateway: { command: gateway[0]!, args: gateway.slice(1), port: flags.gatewayPort as number, healthPath: '/healthz' } }),
+      ...(gateway === undefined
+        ? {}
+        : {
+            gateway: {
+              command: gateway[0]!,
+              args: gateway.slice(1),
+              port: flags.gatewayPort as number,
+              healthPath: '/healthz',
+              install: {
+                npm: flags.gatewayNpm as string,
+                packageSpec: flags.gatewayPackage as string,
+                ...(flags.gatewayRegistry === undefined ? {} : { registry: flags.gatewayRegistry as string }),
+                ...(flags.gatewayNpmCache === undefined ? {} : { cache: flags.gatewayNpmCache as string }),
+                installTimeoutMs: (flags.gatewayInstallTimeout as number) * 1000,
+                healthTimeoutMs: (flags.gatewayStartTimeout as number) * 1000
+              }
+            }
+          }),
       ...(flags.networks === undefined ? {} : { simulatedNetworks: await loadSimulatedNetworks(flags.networks as string) }),
       ...(flags.buttonDevice === undefined ? {} : { buttonDevice: flags.buttonDevice as string })
     }

@@ -3,8 +3,8 @@
 // the daemon converges its services (state/services.ts), starts the state's own work (joining,
 // retrying, resetting) and updates the display.
 import { randomBytes } from 'node:crypto'
-import { readFile, rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdir, readFile, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import pino, { type Logger } from 'pino'
 import { buildDeviceClaimUrl } from '../protocol/claim-code.js'
 import { parseDeviceCredentials, type DeviceCredentials } from '../protocol/credentials.js'
@@ -19,7 +19,10 @@ import { createTokenSource } from './cloud/token.js'
 import { createTunnelClient, type TunnelClient } from './tunnel/client.js'
 import { realDrivers, simulatedDrivers } from './drivers/index.js'
 import { WifiJoinError, type AccessPoint, type ButtonPress, type Drivers, type WifiNetwork } from './drivers/types.js'
+import { boxGatewayConfig, gatewayHome } from './gateway/openclaw-config.js'
 import { createGatewaySupervisor, type GatewaySupervisor } from './gateway/supervisor.js'
+import { createGatewayUpgrader, type GatewayUpgrader } from './gateway/upgrade.js'
+import { createGatewayVersions, DEFAULT_INSTALL, gatewayRoot, PACKAGE_PLACEHOLDER } from './gateway/versions.js'
 import type { BoxOptions } from './options.js'
 import { screenFor, statusScreen, type ScreenContext } from './screens.js'
 import { startCaptiveDns, type CaptiveDns } from './setup/dns.js'
@@ -48,8 +51,6 @@ export interface Box {
   whenState: (state: BoxState, timeoutMs?: number) => Promise<BoxSnapshot>
   stop: () => Promise<void>
 }
-
-const GATEWAY_SETTINGS = 'gateway-settings.json'
 
 async function readCredentials (file: string): Promise<DeviceCredentials | string> {
   try {
@@ -85,14 +86,41 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
   let statusUntil = 0
   const waiters = new Set<() => void>()
 
+  // ── gateway: its OpenClaw config, its installed versions, the process ──
+  const home = gatewayHome(gatewayRoot(options.dataDir))
+  const install = options.gateway?.install ?? DEFAULT_INSTALL
+  const versions = createGatewayVersions(gatewayRoot(options.dataDir), install)
+  let gatewayVersion = await versions.current()
+  async function writeGatewayConfig (settings = snapshot.config?.gateway?.settings ?? {}): Promise<void> {
+    if (options.gateway === undefined) return
+    await mkdir(dirname(home.configFile), { recursive: true, mode: 0o700 })
+    await writeFileDurable(home.configFile, `${JSON.stringify(boxGatewayConfig(options.gateway.port, settings), null, 2)}\n`)
+  }
+  await writeGatewayConfig()
+  const expand = (arg: string): string => arg.replaceAll(PACKAGE_PLACEHOLDER, versions.currentPackage)
   const gateway = options.gateway === undefined
     ? undefined
     : createGatewaySupervisor({
-      command: options.gateway.command,
-      args: options.gateway.args,
-      env: { OPENCLAW_GATEWAY_PORT: String(options.gateway.port), OPENCLAW_BOX_SETTINGS: join(options.dataDir, GATEWAY_SETTINGS) },
+      command: expand(options.gateway.command),
+      args: options.gateway.args.map(expand),
+      env: { ...home.env, OPENCLAW_GATEWAY_PORT: String(options.gateway.port) },
       healthUrl: `http://127.0.0.1:${options.gateway.port}${options.gateway.healthPath}`,
+      startTimeoutMs: install.healthTimeoutMs,
       log: log.child({ component: 'gateway' })
+    })
+  // Upgrades switch the `current` link the command runs; a command that names no version cannot be upgraded.
+  const managed = options.gateway !== undefined && [options.gateway.command, ...options.gateway.args].some((arg) => arg.includes(PACKAGE_PLACEHOLDER))
+  const upgrader: GatewayUpgrader | undefined = gateway === undefined || !managed
+    ? undefined
+    : createGatewayUpgrader({
+      gateway,
+      versions,
+      healthTimeoutMs: install.healthTimeoutMs,
+      log: log.child({ component: 'gateway-upgrade' }),
+      onVersion: (version) => {
+        gatewayVersion = version
+        cloud?.publishState().catch((err: unknown) => { log.warn({ err }, 'reporting the gateway version failed') })
+      }
     })
 
   // ── display ──
@@ -137,13 +165,15 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
   const logApplyFailure = (err: unknown): void => { if (!(err instanceof InvalidTransition)) log.error({ err }, 'applying the desired config failed') }
   async function applyConfig (config: DesiredConfig): Promise<boolean> {
     if (snapshot.config !== undefined && config.version <= snapshot.config.version) return false
-    const before = JSON.stringify(snapshot.config?.gateway?.settings ?? {})
-    await dispatch({ type: 'config-received', config })
     const settings = config.gateway?.settings ?? {}
-    if (JSON.stringify(settings) !== before) {
-      await writeFileDurable(join(options.dataDir, GATEWAY_SETTINGS), JSON.stringify(settings))
-      if (gateway !== undefined && gateway.status !== 'stopped') await gateway.restart()
-    }
+    const changed = JSON.stringify(settings) !== JSON.stringify(snapshot.config?.gateway?.settings ?? {})
+    // Written first, so a gateway this config starts (the claim) starts with it, once; one that
+    // was already running is restarted to read it.
+    const gatewayActive = (): boolean => gateway !== undefined && gateway.status !== 'stopped'
+    const wasActive = gatewayActive()
+    if (changed) await writeGatewayConfig(settings)
+    await dispatch({ type: 'config-received', config })
+    if (changed && wasActive && gatewayActive()) await gateway?.restart()
     return true
   }
   if (creds !== undefined) {
@@ -159,14 +189,16 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
       tokens,
       log: log.child({ component: 'cloud' }),
       firmwareVersion: FIRMWARE_VERSION,
+      gatewayVersion: () => gatewayVersion,
       telemetryIntervalMs: options.telemetryIntervalMs,
-      sampleTelemetry: () => sampler.sample({ status: gateway?.status ?? 'stopped', restarts: gateway?.restarts ?? 0 }),
+      sampleTelemetry: () => sampler.sample({ status: gateway?.status ?? 'stopped', restarts: gateway?.restarts ?? 0, ...(gatewayVersion === undefined ? {} : { version: gatewayVersion }) }),
       onConfig: (config) => { applyConfig(config).catch(logApplyFailure) },
       onCommand: createCommandHandler({
         gateway,
         system: drivers.system,
         log,
         applyConfig,
+        upgradeGateway: upgrader === undefined ? undefined : (version) => upgrader.upgrade(version),
         factoryReset: () => dispatch({ type: 'factory-reset' })
       })
     })
@@ -252,7 +284,9 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
       case 'factory-reset':
         void (async () => {
           if (known !== undefined) await drivers.wifi.forget(known)
-          await rm(join(options.dataDir, GATEWAY_SETTINGS), { force: true })
+          // The owner's gateway state (pairings, sessions, workspace) goes; installed versions stay.
+          await rm(home.dir, { recursive: true, force: true })
+          await writeGatewayConfig({})
           log.warn('factory reset done')
           raise({ type: 'reset-done' }, at)
         })()

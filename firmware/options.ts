@@ -1,13 +1,17 @@
 // Everything `openclaw-box run` can be told, with defaults for a real box. `--simulate` swaps the
 // drivers and moves the setup page, API and DNS to loopback ports any user may bind.
 import type { SimulatedNetwork } from './drivers/wifi-sim.js'
+import type { GatewayInstallOptions } from './gateway/versions.js'
 
 export interface GatewayCommand {
+  /** `{package}` in the command or its arguments: the current OpenClaw version's package root (gateway/versions.ts). */
   command: string
   args: string[]
   /** Loopback port the gateway listens on: health checks and, later, the tunnel's only target. */
   port: number
   healthPath: string
+  /** How `upgrade-gateway` installs versions (default DEFAULT_INSTALL); it works only when the command names `{package}`. */
+  install?: GatewayInstallOptions
 }
 
 export interface BoxOptions {

@@ -59,6 +59,14 @@ export const DesiredConfig = Type.Object({
 })
 export type DesiredConfig = Type.Static<typeof DesiredConfig>
 
+/**
+ * An OpenClaw release the box may install: a SemVer 2.0.0 version (OpenClaw's are calendar
+ * versions such as `2026.9.6` or `2026.10.0-beta.1`). No ranges or tags (`latest`): the box must
+ * know exactly which version it switches to, and the string becomes a directory name.
+ */
+export const GATEWAY_VERSION_PATTERN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-(0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(\.(0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/
+export const GatewayVersion = Type.String({ maxLength: 64, pattern: GATEWAY_VERSION_PATTERN.source, description: 'an exact OpenClaw version, e.g. 2026.9.6' })
+
 export const COMMAND_NAMES = ['restart-gateway', 'update-config', 'reboot', 'factory-reset', 'upgrade-gateway', 'upload-logs'] as const
 export type CommandName = typeof COMMAND_NAMES[number]
 
@@ -68,7 +76,7 @@ export const CommandParams = {
   'update-config': Type.Object({ config: DesiredConfig }),
   reboot: Type.Object({ delaySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })) }),
   'factory-reset': Empty,
-  'upgrade-gateway': Type.Object({ version: Type.String({ minLength: 1, maxLength: 64 }) }),
+  'upgrade-gateway': Type.Object({ version: GatewayVersion }),
   'upload-logs': Type.Object({
     uploadUrl: Type.String({ format: 'uri', maxLength: 2048 }),
     sinceSeconds: Type.Optional(Type.Integer({ minimum: 1 }))

@@ -12,6 +12,8 @@ export interface CommandContext {
   log: Logger
   /** Applies a desired config; resolves to false when it is not newer than the one applied. */
   applyConfig: (config: DesiredConfig) => Promise<boolean>
+  /** Present when the gateway runs an installed OpenClaw version (gateway/upgrade.ts). */
+  upgradeGateway?: (version: string) => Promise<CommandOutcome>
   factoryReset: () => Promise<void>
 }
 
@@ -44,8 +46,10 @@ export function createCommandHandler (context: CommandContext): (command: Comman
         return { status: 'succeeded', output: { lines: chosen.length } }
       }
       case 'upgrade-gateway':
-        // Installing another OpenClaw version (and rolling back) is not built yet; say so plainly.
-        return { status: 'failed', message: 'upgrade-gateway is not supported by this firmware version' }
+        if (context.upgradeGateway === undefined) {
+          return { status: 'failed', message: context.gateway === undefined ? 'no gateway is configured on this box' : 'this box runs a fixed gateway command (it names no {package}), so it cannot switch OpenClaw versions' }
+        }
+        return await context.upgradeGateway(command.params.version)
     }
   }
 }

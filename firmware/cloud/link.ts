@@ -24,6 +24,8 @@ export interface CloudLinkOptions {
   tokens: TokenSource
   log: Logger
   firmwareVersion: string
+  /** The OpenClaw version the gateway runs, reported on the state topic. */
+  gatewayVersion: () => string | undefined
   telemetryIntervalMs: number
   sampleTelemetry: () => Promise<Telemetry>
   onConfig: (config: DesiredConfig) => void
@@ -37,6 +39,8 @@ export interface CloudLink {
   /** Says `offline` on the state topic and disconnects. */
   stop: () => Promise<void>
   publishTelemetry: () => Promise<void>
+  /** Republishes the retained `online` state (after the gateway version changed). */
+  publishState: () => Promise<void>
 }
 
 /** Command ids remembered to drop a QoS 1 redelivery (MQTT 3.1.1 §4.3.2 allows duplicates). */
@@ -65,6 +69,13 @@ export function createCloudLink (options: CloudLinkOptions): CloudLink {
       return
     }
     await publish(telemetryTopic(deviceId), sample)
+  }
+
+  async function publishState (): Promise<void> {
+    if (client?.connected !== true) return
+    const gatewayVersion = options.gatewayVersion()
+    const online: DeviceState = { status: 'online', ts: Date.now(), firmwareVersion: options.firmwareVersion, ...(gatewayVersion === undefined ? {} : { gatewayVersion }) }
+    await publish(stateTopic(deviceId), online, true)
   }
 
   async function handleCommand (payload: Buffer): Promise<void> {
@@ -129,8 +140,7 @@ export function createCloudLink (options: CloudLinkOptions): CloudLink {
       attempt = 0
       log.info({ url: options.mqttUrl }, 'cloud link up')
       void (async () => {
-        const online: DeviceState = { status: 'online', ts: Date.now(), firmwareVersion: options.firmwareVersion }
-        await publish(stateTopic(deviceId), online, true)
+        await publishState()
         await next.subscribeAsync([commandsTopic(deviceId), configTopic(deviceId)], { qos: 1 })
         await publishTelemetry()
       })().catch((err: unknown) => log.warn({ err }, 'cloud link setup failed'))
@@ -179,6 +189,7 @@ export function createCloudLink (options: CloudLinkOptions): CloudLink {
       }
       await last.endAsync(!last.connected).catch(() => undefined)
     },
-    publishTelemetry
+    publishTelemetry,
+    publishState
   }
 }

@@ -6,6 +6,8 @@ import { once } from 'node:events'
 import type { Logger } from 'pino'
 import type { GatewayStatus } from '../../protocol/payloads.js'
 
+const STARTING_PROBE_MS = 250
+
 export interface GatewayOptions {
   command: string
   args: string[]
@@ -32,8 +34,8 @@ export interface GatewaySupervisor {
   readonly pid: number | undefined
   start: () => void
   stop: () => Promise<void>
-  /** Stops and starts at once, backoff reset. Resolves when healthy or rejects after the start timeout. */
-  restart: () => Promise<void>
+  /** Stops and starts at once, backoff reset. Resolves when healthy or rejects after `timeoutMs` (default: the start timeout). */
+  restart: (timeoutMs?: number) => Promise<void>
   /** Resolves when the gateway answers its health check. */
   whenHealthy: (timeoutMs: number) => Promise<void>
   logs: () => string[]
@@ -130,6 +132,16 @@ export function createGatewaySupervisor (options: GatewayOptions): GatewaySuperv
     }
   }
 
+  // A starting gateway is probed often, so a restart or an upgrade learns it is up within moments;
+  // a running one every health interval.
+  function scheduleCheck (): void {
+    clearTimeout(healthTimer)
+    const delay = status === 'running' ? healthInterval : Math.min(healthInterval, STARTING_PROBE_MS)
+    healthTimer = setTimeout(() => {
+      void check().finally(() => { if (wanted) scheduleCheck() })
+    }, delay)
+  }
+
   async function terminate (): Promise<void> {
     const proc = child
     if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return
@@ -149,28 +161,27 @@ export function createGatewaySupervisor (options: GatewayOptions): GatewaySuperv
       wanted = true
       exits = []
       spawnGateway()
-      healthTimer = setInterval(() => { void check() }, healthInterval)
+      scheduleCheck()
     },
     async stop () {
       wanted = false
-      clearInterval(healthTimer)
+      clearTimeout(healthTimer)
       clearTimeout(retryTimer)
       await terminate()
       child = undefined
       setStatus('stopped')
     },
-    async restart () {
+    async restart (timeoutMs = startTimeout) {
       clearTimeout(retryTimer)
-      const wasWanted = wanted
       wanted = false
       await terminate()
       child = undefined
       wanted = true
       exits = []
       restarts++
-      if (!wasWanted) healthTimer = setInterval(() => { void check() }, healthInterval)
       spawnGateway()
-      await this.whenHealthy(startTimeout)
+      scheduleCheck()
+      await this.whenHealthy(timeoutMs)
     },
     whenHealthy (timeoutMs) {
       if (status === 'running') return Promise.resolve()

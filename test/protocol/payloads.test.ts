@@ -40,6 +40,12 @@ t.test('commands: each name checks its own params', async (t) => {
   t.ok(check(Command, { ...base, name: 'reboot', params: { delaySeconds: 5 } }).ok)
   t.ok(check(Command, { ...base, name: 'factory-reset', params: {} }).ok)
   t.match(check(Command, { ...base, name: 'upgrade-gateway', params: {} }), { ok: false, issue: { path: '/params/version' } })
+  for (const version of ['2026.9.6', '2026.10.0-beta.1', '1.2.3+build.7']) {
+    t.ok(check(Command, { ...base, name: 'upgrade-gateway', params: { version } }).ok, `${version} is an exact version`)
+  }
+  for (const version of ['latest', '^2026.9.0', '2026.9', '2026.09.6', '../../etc', '2026.9.6 ', 'file:/tmp/x.tgz']) {
+    t.match(check(Command, { ...base, name: 'upgrade-gateway', params: { version } }), { ok: false, issue: { path: '/params/version' } }, `${JSON.stringify(version)} is refused`)
+  }
   t.notOk(check(Command, { ...base, name: 'self-destruct', params: {} }).ok)
   t.notOk(check(Command, { ...base, id: 'a/b', name: 'reboot', params: {} }).ok, 'ids must fit in a topic level')
 })
