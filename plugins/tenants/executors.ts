@@ -17,7 +17,12 @@ export interface ExecutionContext {
   events: TenantEvents
   /** Starts (or keeps) a watch that reports healthy/routable once the gateway answers /readyz. */
   watchReady: (container: string) => void
+  /** Makes sure the worker's compile cache volume for the image exists (compile-cache.ts). */
+  ensureCompileCache: (image: string) => Promise<void>
 }
+
+/** Steps that touch different objects and may run side by side (the reconciler batches them). */
+export const INDEPENDENT_STEPS: ReadonlySet<Step['kind']> = new Set(['createNetwork', 'createVolume', 'ensureImage'])
 
 type Executor<K extends Step['kind']> = (context: ExecutionContext, step: Extract<Step, { kind: K }>) => Promise<void>
 export type Executors = { [K in Step['kind']]: Executor<K> }
@@ -56,7 +61,7 @@ export const executors: Executors = {
   async createVolume ({ docker, tenant }) {
     await docker.createVolume(volumeSpec(tenant))
   },
-  async ensureImage ({ docker, spec, tenant, events }) {
+  async ensureImage ({ docker, spec, tenant, events, ensureCompileCache }) {
     const image = spec.Image!
     try {
       await docker.getImage(image).inspect()
@@ -68,6 +73,7 @@ export const executors: Executors = {
         throw new Error(`image ${image} is not on the worker and cannot be pulled: ${(pullErr as Error).message}`, { cause: pullErr })
       }
     }
+    await ensureCompileCache(image)
     events.emit(tenant.id, 'image-ready')
   },
   async createContainer ({ docker, spec, tenant, events }) {
