@@ -9,6 +9,7 @@ import type Docker from 'dockerode'
 import type { FastifyBaseLogger } from 'fastify'
 import path from 'node:path'
 import { COMPILE_CACHE_DIR, COMPILE_CACHE_MOUNT, compileCacheVolumeName, GATEWAY_ENV, hardening, TENANT_UID } from './container-spec.js'
+import { statusOf, tolerate } from './executors.js'
 import { GATEWAY_CONFIG_PATH, GATEWAY_PORT, GATEWAY_STATE_DIR, gatewayConfig } from './gateway-config.js'
 import { LABEL_INSTALLATION } from './installation.js'
 import { tar } from './tar.js'
@@ -21,10 +22,6 @@ const HEALTH_PROBE = `fetch('http://127.0.0.1:${GATEWAY_PORT}/healthz').then(r =
 const WARM_UP_TIMEOUT_MS = 10 * 60_000
 // Time for the gateway's graceful shutdown, which is when Node writes the cache.
 const STOP_GRACE_S = 120
-
-function statusOf (err: unknown): number | undefined {
-  return (err as { statusCode?: number }).statusCode
-}
 
 /** The warm-up container: a tenant's hardening and environment, the cache writable, no network. */
 export function warmUpSpec (image: string, installation: string): Docker.ContainerCreateOptions {
@@ -110,9 +107,7 @@ export function createCompileCaches (options: { installation: string, log: Fasti
       await docker.getVolume(compileCacheVolumeName(image)).inspect()
     } catch (err) {
       if (statusOf(err) !== 404) { prepared.delete(key); throw err }
-      await docker.createVolume({ Name: compileCacheVolumeName(image), Labels: { [LABEL_COMPILE_CACHE]: image } }).catch((createErr: unknown) => {
-        if (statusOf(createErr) !== 409) throw createErr
-      })
+      await tolerate(() => docker.createVolume({ Name: compileCacheVolumeName(image), Labels: { [LABEL_COMPILE_CACHE]: image } }), 409)
       fresh = true
     }
     if (!fresh) {

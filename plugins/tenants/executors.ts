@@ -27,12 +27,12 @@ export const INDEPENDENT_STEPS: ReadonlySet<Step['kind']> = new Set(['createNetw
 type Executor<K extends Step['kind']> = (context: ExecutionContext, step: Extract<Step, { kind: K }>) => Promise<void>
 export type Executors = { [K in Step['kind']]: Executor<K> }
 
-function statusOf (err: unknown): number | undefined {
+export function statusOf (err: unknown): number | undefined {
   return (err as { statusCode?: number }).statusCode
 }
 
 /** Runs a Docker call, treating the listed status codes as "nothing to do". */
-async function tolerate (call: () => Promise<unknown>, ...codes: number[]): Promise<void> {
+export async function tolerate (call: () => Promise<unknown>, ...codes: number[]): Promise<void> {
   try {
     await call()
   } catch (err) {
