@@ -44,7 +44,12 @@ async function ours (count: number): Promise<Spawn[]> {
   const config = await loadConfig({
     env: {},
     cwd: dir,
-    overrides: { dataDir: dir, logLevel: 'silent', databaseUrl: 'sqlite::memory:', passwordHashCost: 10, tenantPlans: { basic: PLAN }, tenantStartTimeout: 300_000 }
+    overrides: {
+      dataDir: dir, logLevel: 'silent', databaseUrl: 'sqlite::memory:', passwordHashCost: 10, tenantPlans: { basic: PLAN }, tenantStartTimeout: 300_000,
+      // Placement is not what this measures: the local worker offers CPU shares for every create
+      // (memory it cannot overcommit: N × 2 GiB must fit in the host's memory).
+      workerCpuOvercommit: Math.min(100, Math.max(4, Math.ceil((count * PLAN.cpus) / os.cpus().length)))
+    }
   })
   const app = await buildApp({ config, installed: [oauthPlugin, scheduler, tenants], uiDir: path.join(dir, 'no-ui') })
   await app.ready()
