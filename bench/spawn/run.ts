@@ -6,7 +6,8 @@
 // Our creates run on a worker that has prepared its compile cache for the image (plugins/tenants/
 // compile-cache.ts; a one-off per image and worker, printed when it happens here); fleet has none.
 //
-//   npx tsx bench/spawn/run.ts                      (BENCH_CONCURRENT=20 creates at once by default)
+//   npx tsx bench/spawn/run.ts                      (BENCH_CONCURRENT=5 creates at once by default;
+//                                                   20 needs 40 GiB: N x 2 GiB must fit in memory)
 import { execFile } from 'node:child_process'
 import { access, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -23,7 +24,7 @@ import { removeTenantResources } from '../../test/helpers/docker.js'
 const run = promisify(execFile)
 const VERSION = process.env.OPENCLAW_VERSION ?? '2026.9.6'
 const IMAGE = process.env.OPENCLAW_GATEWAY_IMAGE ?? `openclaw-cloud/openclaw:${VERSION}`
-const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 20)
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 5)
 // The openclaw CLI and its Node 24 as scripts/images/build-gateway-image.sh caches them.
 const CACHE = process.env.OPENCLAW_CLOUD_CACHE ?? '/var/cache/openclaw-cloud'
 const NODE24 = process.env.NODE24 ?? path.join(CACHE, 'node', process.env.NODE24_VERSION ?? '24.22.3', 'package', 'bin', 'node')
