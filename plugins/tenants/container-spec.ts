@@ -24,6 +24,37 @@ export const containerName = (id: string): string => `openclaw-tenant-${id}`
 export const networkName = (id: string): string => `openclaw-tenant-${id}`
 export const volumeName = (id: string): string => `openclaw-tenant-${id}-state`
 
+/**
+ * Node's module compile cache (NODE_COMPILE_CACHE) inside tenant containers: one volume per image
+ * on each worker, filled once by compile-cache.ts and mounted read-only, so a gateway loads its
+ * ~4,000 modules from cached V8 code instead of compiling them.
+ */
+export const COMPILE_CACHE_MOUNT = '/var/cache/openclaw'
+/** A directory inside the volume: Docker makes a volume's root owned by root, and the gateway runs as uid 1000. */
+export const COMPILE_CACHE_DIR = `${COMPILE_CACHE_MOUNT}/node-compile-cache`
+export const compileCacheVolumeName = (image: string): string => `openclaw-compile-cache-${createHash('sha256').update(image).digest('hex').slice(0, 16)}`
+
+/** Where the gateway finds its state and config; the same paths as `openclaw fleet` pins. */
+export const GATEWAY_ENV: readonly string[] = [
+  'HOME=/home/node',
+  'OPENCLAW_HOME=/home/node',
+  `OPENCLAW_STATE_DIR=${GATEWAY_STATE_DIR}`,
+  `OPENCLAW_CONFIG_PATH=${GATEWAY_CONFIG_PATH}`,
+  `OPENCLAW_WORKSPACE_DIR=${GATEWAY_STATE_DIR}/workspace`,
+  `XDG_CACHE_HOME=${GATEWAY_STATE_DIR}/cache`,
+  `OPENCLAW_GATEWAY_PORT=${GATEWAY_PORT}`,
+  `NODE_COMPILE_CACHE=${COMPILE_CACHE_DIR}`
+]
+
+/** What every container we run gets: no capabilities, no privilege escalation, bounded logs. */
+export function hardening (): Docker.HostConfig {
+  return {
+    CapDrop: ['ALL'],
+    SecurityOpt: ['no-new-privileges:true'],
+    LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } }
+  }
+}
+
 export function tenantLabels (tenant: TenantRef): Record<string, string> {
   const labels: Record<string, string> = { [LABEL_TENANT]: tenant.id, [LABEL_MANAGED]: 'true', 'openclaw.cloud/slug': tenant.slug }
   if (tenant.installation !== undefined) labels[LABEL_INSTALLATION] = tenant.installation
@@ -53,28 +84,22 @@ export function containerSpec (tenant: TenantRef, plan: Plan): Docker.ContainerC
   const body: Docker.ContainerCreateOptions = {
     Image: plan.image,
     User: `${TENANT_UID}:${TENANT_UID}`,
-    Env: [
-      'HOME=/home/node',
-      'OPENCLAW_HOME=/home/node',
-      `OPENCLAW_STATE_DIR=${GATEWAY_STATE_DIR}`,
-      `OPENCLAW_CONFIG_PATH=${GATEWAY_CONFIG_PATH}`,
-      `OPENCLAW_WORKSPACE_DIR=${GATEWAY_STATE_DIR}/workspace`,
-      `XDG_CACHE_HOME=${GATEWAY_STATE_DIR}/cache`,
-      `OPENCLAW_GATEWAY_PORT=${GATEWAY_PORT}`
-    ],
+    Env: [...GATEWAY_ENV],
     ExposedPorts: { [`${GATEWAY_PORT}/tcp`]: {} },
     Healthcheck: { Test: ['CMD', 'node', '-e', READY_PROBE], Interval: 30 * SECOND, Timeout: 5 * SECOND, StartPeriod: 60 * SECOND, Retries: 3 },
     Labels: tenantLabels(tenant),
     HostConfig: {
-      CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges:true'],
+      ...hardening(),
       Memory: plan.memory,
       MemorySwap: plan.memory,
       NanoCpus: Math.round(plan.cpus * 1e9),
       PidsLimit: plan.pids,
-      LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
       RestartPolicy: { Name: 'unless-stopped', MaximumRetryCount: 0 },
-      Mounts: [{ Type: 'volume', Source: volumeName(tenant.id), Target: GATEWAY_STATE_DIR }],
+      Mounts: [
+        { Type: 'volume', Source: volumeName(tenant.id), Target: GATEWAY_STATE_DIR },
+        // Read-only: only the warm-up writes it, so no tenant can plant code another tenant runs.
+        { Type: 'volume', Source: compileCacheVolumeName(plan.image), Target: COMPILE_CACHE_MOUNT, ReadOnly: true }
+      ],
       NetworkMode: networkName(tenant.id)
     }
   }

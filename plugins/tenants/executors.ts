@@ -17,17 +17,22 @@ export interface ExecutionContext {
   events: TenantEvents
   /** Starts (or keeps) a watch that reports healthy/routable once the gateway answers /readyz. */
   watchReady: (container: string) => void
+  /** Makes sure the worker's compile cache volume for the image exists (compile-cache.ts). */
+  ensureCompileCache: (image: string) => Promise<void>
 }
+
+/** Steps that touch different objects and may run side by side (the reconciler batches them). */
+export const INDEPENDENT_STEPS: ReadonlySet<Step['kind']> = new Set(['createNetwork', 'createVolume', 'ensureImage'])
 
 type Executor<K extends Step['kind']> = (context: ExecutionContext, step: Extract<Step, { kind: K }>) => Promise<void>
 export type Executors = { [K in Step['kind']]: Executor<K> }
 
-function statusOf (err: unknown): number | undefined {
+export function statusOf (err: unknown): number | undefined {
   return (err as { statusCode?: number }).statusCode
 }
 
 /** Runs a Docker call, treating the listed status codes as "nothing to do". */
-async function tolerate (call: () => Promise<unknown>, ...codes: number[]): Promise<void> {
+export async function tolerate (call: () => Promise<unknown>, ...codes: number[]): Promise<void> {
   try {
     await call()
   } catch (err) {
@@ -56,7 +61,7 @@ export const executors: Executors = {
   async createVolume ({ docker, tenant }) {
     await docker.createVolume(volumeSpec(tenant))
   },
-  async ensureImage ({ docker, spec, tenant, events }) {
+  async ensureImage ({ docker, spec, tenant, events, ensureCompileCache }) {
     const image = spec.Image!
     try {
       await docker.getImage(image).inspect()
@@ -68,6 +73,7 @@ export const executors: Executors = {
         throw new Error(`image ${image} is not on the worker and cannot be pulled: ${(pullErr as Error).message}`, { cause: pullErr })
       }
     }
+    await ensureCompileCache(image)
     events.emit(tenant.id, 'image-ready')
   },
   async createContainer ({ docker, spec, tenant, events }) {

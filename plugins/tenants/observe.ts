@@ -51,12 +51,12 @@ export async function observeTenant (docker: Docker, tenantId: string, timeoutMs
   return { containers, network: networks.length > 0, volume: (volumes.Volumes ?? []).length > 0 }
 }
 
-/** The gateway's address on its tenant network, as the router dials it. */
-export async function upstreamOf (docker: Docker, tenantId: string, container: string): Promise<string> {
+/** The gateway's address on its tenant network, as the router dials it, and the container's id. */
+export async function upstreamOf (docker: Docker, tenantId: string, container: string): Promise<{ upstream: string, id: string }> {
   const info = await docker.getContainer(container).inspect()
   const ip = info.NetworkSettings.Networks[networkName(tenantId)]?.IPAddress
   if (ip === undefined || ip === '') throw new Error(`container ${container} has no address on ${networkName(tenantId)}`)
-  return `http://${ip}:${GATEWAY_PORT}`
+  return { upstream: `http://${ip}:${GATEWAY_PORT}`, id: info.Id }
 }
 
 /**
@@ -68,6 +68,9 @@ export async function upstreamOf (docker: Docker, tenantId: string, container: s
  * it gets the public view of /readyz.
  */
 export const PROBE_CLIENT_ADDRESS = '192.0.2.1'
+
+/** Between readiness polls: a refused connection costs nothing, and every wait is added to a start. */
+const POLL_INTERVAL_MS = 50
 
 /** Polls `<upstream>/readyz` until it answers 2xx; throws on timeout or abort. */
 export async function waitReady (upstream: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
@@ -85,7 +88,7 @@ export async function waitReady (upstream: string, timeoutMs: number, signal: Ab
       signal.throwIfAborted()
       last = (err as Error).message
     }
-    await new Promise((resolve) => setTimeout(resolve, 250))
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS))
   }
   throw new Error(`the gateway did not answer /readyz within ${Math.round(timeoutMs / 1000)} s (last: ${last})`)
 }

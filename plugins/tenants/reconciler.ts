@@ -10,11 +10,12 @@ import type { Workers } from '../scheduler/workers.js'
 import { containerSpec, LABEL_MANAGED, LABEL_TENANT, specHash, type TenantRef } from './container-spec.js'
 import { Tenant } from './entities.js'
 import type { TenantEvents } from './events.js'
-import { executors, type ExecutionContext } from './executors.js'
+import type { CompileCaches } from './compile-cache.js'
+import { executors, INDEPENDENT_STEPS, type ExecutionContext } from './executors.js'
 import { listContainers, observeTenant, upstreamOf, waitReady } from './observe.js'
 import type { Plans } from './plans.js'
 import type { TenantStats } from './stats.js'
-import { observedStatus, planOrphans, planTenant, type DesiredTenant } from './planner.js'
+import { observedStatus, planOrphans, planTenant, type DesiredTenant, type Step } from './planner.js'
 
 export interface ReconcilerOptions {
   orm: MikroORM
@@ -31,9 +32,21 @@ export interface ReconcilerOptions {
   /** This control plane's id (installation.ts), labelled on what it creates. */
   installation: string
   stats: TenantStats
+  compileCaches: CompileCaches
 }
 
 const MAX_BACKOFF_MS = 60_000
+
+/** Consecutive independent steps (network, volume, image) in one batch; every other step alone. */
+function batches (steps: Step[]): Step[][] {
+  const out: Step[][] = []
+  for (const step of steps) {
+    const last = out.at(-1)
+    if (last !== undefined && INDEPENDENT_STEPS.has(step.kind) && INDEPENDENT_STEPS.has(last[0]!.kind)) last.push(step)
+    else out.push([step])
+  }
+  return out
+}
 
 export type Reconciler = ReturnType<typeof createReconciler>
 
@@ -85,14 +98,16 @@ export function createReconciler (options: ReconcilerOptions) {
     watches.set(tenant.id, { container, abort })
     void (async () => {
       try {
-        const upstream = await upstreamOf(docker, tenant.id, container)
+        const { upstream, id } = await upstreamOf(docker, tenant.id, container)
         await waitReady(upstream, options.startTimeoutMs, abort.signal)
-        const info = await docker.getContainer(container).inspect()
-        ready.add(info.Id)
+        ready.add(id)
         events.emit(tenant.id, 'healthy')
-        await orm.em.fork().nativeUpdate(Tenant, { id: tenant.id }, { upstream })
-        await reconcile(tenant.id)
+        // The container answered from its address just now: that is what `running` means. Routable
+        // at once; the full pass that follows confirms it (or corrects it, if it died meanwhile).
+        await orm.em.fork().nativeUpdate(Tenant, { id: tenant.id }, { upstream, status: 'running', statusReason: null })
+        abort.signal.throwIfAborted()
         events.emit(tenant.id, 'routable')
+        void reconcile(tenant.id)
       } catch (err) {
         if (abort.signal.aborted) return
         events.emit(tenant.id, 'failed', (err as Error).message)
@@ -140,21 +155,30 @@ export function createReconciler (options: ReconcilerOptions) {
       spec: containerSpec(refOf(tenant), plans[tenant.plan]),
       url: options.urlOf(tenant.slug),
       events,
-      watchReady: (container) => { watchReady(tenant, docker, container) }
+      watchReady: (container) => { watchReady(tenant, docker, container) },
+      ensureCompileCache: async (image) => { await options.compileCaches.ensure(docker, worker.id, image) }
     }
-    for (const step of planTenant(desired, actual, Date.now())) {
+    const execute = async (step: Step): Promise<void> => {
+      if (step.kind === 'startContainer' || step.kind === 'restartContainer' || step.kind === 'removeContainer' || step.kind === 'stopContainer') {
+        for (const container of actual.containers) ready.delete(container.id)
+        watches.get(tenant.id)?.abort.abort()
+      }
+      stats.reconcileSteps[step.kind] = (stats.reconcileSteps[step.kind] ?? 0) + 1
       try {
-        if (step.kind === 'startContainer' || step.kind === 'restartContainer' || step.kind === 'removeContainer' || step.kind === 'stopContainer') {
-          for (const container of actual.containers) ready.delete(container.id)
-          watches.get(tenant.id)?.abort.abort()
-        }
-        stats.reconcileSteps[step.kind] = (stats.reconcileSteps[step.kind] ?? 0) + 1
         await (executors[step.kind] as (context: ExecutionContext, step: unknown) => Promise<void>)(context, step)
-        if (step.kind === 'removeVolume') tenant.volumeRemoveAt = null
       } catch (err) {
-        stats.reconcileFailures[step.kind] = (stats.reconcileFailures[step.kind] ?? 0) + 1
-        const reason = `${step.kind} failed: ${(err as Error).message}`
-        log.warn({ tenant: tenant.id, step: step.kind, err }, 'reconcile step failed')
+        throw Object.assign(new Error(`${step.kind} failed: ${(err as Error).message}`, { cause: err }), { step: step.kind })
+      }
+      if (step.kind === 'removeVolume') tenant.volumeRemoveAt = null
+    }
+    for (const batch of batches(planTenant(desired, actual, Date.now()))) {
+      // Every step of a batch runs to its end before a failure is reported: none is left running.
+      const failure = (await Promise.allSettled(batch.map(execute))).find((result) => result.status === 'rejected')
+      if (failure !== undefined) {
+        const err = failure.reason as Error & { step: Step['kind'] }
+        stats.reconcileFailures[err.step] = (stats.reconcileFailures[err.step] ?? 0) + 1
+        const reason = err.message
+        log.warn({ tenant: tenant.id, step: err.step, err: err.cause }, 'reconcile step failed')
         tenant.status = 'failed'
         tenant.statusReason = reason
         events.emit(tenant.id, 'failed', reason)

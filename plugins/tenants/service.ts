@@ -97,16 +97,20 @@ export function createTenantService (options: TenantServiceOptions) {
     async create (user: AuthUser, input: { name?: string, plan: PlanName }): Promise<Tenant> {
       const plan = plans[input.plan]
       const em = orm.em.fork()
-      const owned = await em.count(Tenant, { ownerId: user.id, desired: { $ne: 'deleted' } })
+      // Independent reads side by side: each is a database round trip on the way to `scheduled`.
+      const [owned, slug, known, allocated] = await Promise.all([
+        em.count(Tenant, { ownerId: user.id, desired: { $ne: 'deleted' } }),
+        chooseSlug(input.name),
+        workers.list(),
+        allocations()
+      ])
       if (owned >= plan.maxInstances) {
         throw new QuotaExceeded(`Plan ${plan.name} allows ${plan.maxInstances} instance${plan.maxInstances === 1 ? '' : 's'} per user (maxInstances); you have ${owned}`)
       }
-      const slug = await chooseSlug(input.name)
-      const known = (await workers.list()).filter((worker) => worker.endpoint !== '')
-      if (known.length === 0) {
+      if (!known.some((worker) => worker.endpoint !== '')) {
         throw new NoDocker(`No Docker engine to run instances on: ${options.dockerSocket} does not answer and no worker has registered (an admin adds one with POST /api/admin/workers)`)
       }
-      const worker = await workers.place({ memory: plan.memory, cpu: plan.cpus }, await allocations())
+      const worker = await workers.place({ memory: plan.memory, cpu: plan.cpus }, allocated)
       const tenant = em.create(Tenant, {
         id: randomUUID(), slug, ownerId: user.id, ownerEmail: user.email, plan: plan.name, workerId: worker.id,
         desired: 'running', status: 'scheduled', lastActivityAt: new Date(), createdAt: new Date(), updatedAt: new Date()

@@ -18,6 +18,8 @@ export interface TenantsApi {
   allocations: TenantService['allocations']
   /** Instances' container output to Loki; present when LOKI_URL is set. */
   logShipping?: LogShipping
+  /** The workers' compile caches (compile-cache.ts): `settled()` resolves when the warm-ups under way are done. */
+  compileCaches: { settled: () => Promise<void> }
 }
 
 declare module 'fastify' {
