@@ -275,8 +275,10 @@ export function createTenantHost (options: TenantHostOptions) {
     if (length > config.routingBodyLimit) { page(req, res, 'too-large', { connection: 'close' }); return }
     forwardHeaders(req, route, who, next, false)
     limitBody(req, res, config.routingBodyLimit, () => { page(req, res, 'too-large', { connection: 'close' }) })
-    engine.web(req, res, next.upstream, (failure) => {
+    engine.web(req, res, next.upstream, (failure, err) => {
       if (failure === 'client-gone') return
+      // The upstream's error code says why (ECONNREFUSED, ECONNRESET, ...); the path without its query, which may hold secrets.
+      log.warn({ slug, method: req.method, path: url.split('?', 1)[0], failure, code: (err as NodeJS.ErrnoException).code, err: err.message }, 'proxied request failed')
       if (failure === 'unreachable' && route.kind === 'container') void table.refresh(route.tenantId)
       // The node that held the tunnel is gone; the box dials another one.
       if (failure === 'unreachable' && next.hopFor !== undefined) { page(req, res, 'box-offline'); return }

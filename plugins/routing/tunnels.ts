@@ -3,7 +3,7 @@
 // WebSocket this side runs an HTTP/2 client session; each proxied connection is a CONNECT stream
 // (RFC 9113 §8.5) to the box's gateway port, handed to the proxy engine by a per-box http.Agent, so
 // the proxy code is the same as for containers. One tunnel per box: a newer one replaces the older.
-import { STATUS_CODES, Agent, type AgentOptions, type IncomingMessage } from 'node:http'
+import { STATUS_CODES, Agent, type IncomingMessage } from 'node:http'
 import { connect, type ClientHttp2Session } from 'node:http2'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
@@ -54,26 +54,51 @@ export interface TunnelOptions {
   directory?: { opened: (deviceId: string) => void, closed: (deviceId: string) => void }
 }
 
-/** An agent whose connections are CONNECT streams over one box's HTTP/2 session. */
+/**
+ * An agent whose connections are CONNECT streams over one box's HTTP/2 session: a new stream for
+ * every request, at most TUNNEL_MAX_STREAMS open at once (WebSockets included, for as long as they
+ * are open), the others waiting in line. A finished stream is never handed to the next request:
+ * Node's agent does that for queued requests when it has a socket limit, but the gateway behind the
+ * box may be closing that connection, and a request sent on it stalled or got no answer.
+ */
 class TunnelAgent extends Agent {
-  constructor (private readonly session: ClientHttp2Session, private readonly authority: string, options: AgentOptions) {
-    super(options)
+  private open = 0
+  private readonly waiting: Array<() => void> = []
+
+  constructor (private readonly session: ClientHttp2Session, private readonly authority: string) {
+    // No socket limit for Node's agent, so it sends `Connection: close` and reuses nothing; the
+    // limit is kept here, counted until each stream has closed.
+    super({ keepAlive: false, maxSockets: Infinity })
+    // Waiting requests learn that the session is gone (opening their stream fails).
+    session.once('close', () => { for (const start of this.waiting.splice(0)) start() })
   }
 
+  // Answers through `created`, at once or when a stream of this box has closed.
   override createConnection (_options: unknown, created: (err: Error | null, socket?: Duplex) => void): Socket | undefined {
+    if (this.open < TUNNEL_MAX_STREAMS && this.waiting.length === 0) this.openStream(created)
+    else this.waiting.push(() => { this.openStream(created) })
+    return undefined
+  }
+
+  private openStream (created: (err: Error | null, socket?: Duplex) => void): void {
     let stream
     try {
       stream = this.session.request({ ':method': 'CONNECT', ':authority': this.authority })
     } catch (err) {
       created(err as Error) // the session closed in the meantime
-      return undefined
+      return
     }
+    this.open++
+    stream.once('close', () => {
+      this.open--
+      this.waiting.shift()?.()
+    })
     stream.once('response', (headers) => {
       if (headers[':status'] !== 200) stream.destroy(new Error(`the box refused the connection (${headers[':status']})`))
     })
     // The proxy tunes a WebSocket's upstream socket as TCP (Nagle, keep-alive probes); a stream is
     // not TCP, and the agent keeps no idle connections, so those are no-ops here.
-    return Object.assign(stream, { setNoDelay: () => stream, setKeepAlive: () => stream }) as unknown as Socket
+    created(null, Object.assign(stream, { setNoDelay: () => stream, setKeepAlive: () => stream }))
   }
 }
 
@@ -117,7 +142,7 @@ export function createTunnels (options: TunnelOptions): Tunnels {
     session.once('connect', () => { session.setLocalWindowSize(TUNNEL_SESSION_WINDOW_BYTES) })
     session.on('error', (err) => { log.warn({ deviceId, err: err.message }, 'tunnel session error') })
     const authority = tunnelAuthority(port)
-    const agent = new TunnelAgent(session, authority, { keepAlive: false, maxSockets: TUNNEL_MAX_STREAMS })
+    const agent = new TunnelAgent(session, authority)
 
     ws.on('pong', () => { answered = true })
     const pinger = setInterval(() => {

@@ -4,8 +4,9 @@
 import type { FastifyInstance } from 'fastify'
 import { routing } from '../../plugins/routing/index.js'
 import { scheduler } from '../../plugins/scheduler/index.js'
+import { Tenant } from '../../plugins/tenants/entities.js'
 import { tenants } from '../../plugins/tenants/index.js'
-import type { ConfigInput } from '../../server/config.js'
+import { instanceUrl, type ConfigInput } from '../../server/config.js'
 import type { ServerPlugin } from '../../server/plugins.js'
 import { authHeaders, buildAuthApp, type SignedInUser } from './auth.js'
 import type { TestContext } from './app.js'
@@ -38,6 +39,20 @@ export async function createInstance (app: FastifyInstance, owner: SignedInUser,
   cleanup.push(tenant.id)
   const events = await app.inject({ method: 'GET', url: `/api/tenants/${tenant.id}/events`, headers: authHeaders(owner) })
   return { ...tenant, events: [...events.body.matchAll(/^event: (\S+)$/gm)].map((match) => match[1]!) }
+}
+
+/**
+ * A running instance of `owner` served by `upstream` (any HTTP server on this machine) instead of a
+ * container: a row the router routes at once. Build the app with a long `reconcileInterval`, so no
+ * sweep tries to give it a container. Returns the instance's origin.
+ */
+export async function instanceServedBy (app: FastifyInstance, owner: { id: string, email: string }, slug: string, upstream: string): Promise<string> {
+  const em = app.orm.em.fork()
+  const now = new Date()
+  em.create(Tenant, { id: slug, slug, ownerId: owner.id, ownerEmail: owner.email, plan: 'free', workerId: 'none', desired: 'running', status: 'running', upstream, createdAt: now, updatedAt: now } as Tenant)
+  await em.flush()
+  await app.instanceRouter.table.refresh(slug)
+  return instanceUrl(app.config, slug)
 }
 
 export interface SignInTrip {

@@ -5,11 +5,13 @@
 // one, closed on revocation, and the URL says "offline" while the box is away.
 import type { FastifyInstance } from 'fastify'
 import { createHash, randomBytes } from 'node:crypto'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import pino from 'pino'
 import t from 'tap'
-import WebSocket from 'ws'
+import WebSocket, { WebSocketServer } from 'ws'
 import { createTokenSource } from '../../firmware/cloud/token.js'
 import { createTunnelClient, type TunnelClient } from '../../firmware/tunnel/client.js'
 import { devices } from '../../plugins/devices/index.js'
@@ -19,7 +21,7 @@ import { scheduler } from '../../plugins/scheduler/index.js'
 import { tenants } from '../../plugins/tenants/index.js'
 import { hashClaimCode, generateClaimCode } from '../../protocol/claim-code.js'
 import { generateDeviceKeyPair } from '../../protocol/device-keys.js'
-import { boxSlug, TUNNEL_PATH } from '../../protocol/tunnel.js'
+import { boxSlug, TUNNEL_MAX_STREAMS, TUNNEL_PATH } from '../../protocol/tunnel.js'
 import { instanceUrl, type ConfigInput } from '../../server/config.js'
 import { mqttUrl, registerBoxes, type Box } from '../devices/helpers.js'
 import { tempDir, type TestContext } from '../helpers/app.js'
@@ -209,6 +211,61 @@ t.test('per-box limits: bandwidth, and a tunnel that stops answering', async (t)
   await until('the server to close the silent tunnel', () => app.instanceRouter.tunnels?.sessions === 0)
   await closed
   t.pass('a tunnel that stopped answering pings was closed')
+})
+
+/** A box's gateway that answers `?bytes=` bytes after `?holdMs=` milliseconds, counting requests in flight; echoes WebSocket messages. */
+async function busyGateway (t: TestContext): Promise<StandInGateway & { peak: () => number, received: () => number }> {
+  let inFlight = 0
+  let peak = 0
+  let received = 0
+  const server = http.createServer((req, res) => {
+    const query = new URL(req.url ?? '/', 'http://box').searchParams
+    received++
+    peak = Math.max(peak, ++inFlight)
+    setTimeout(() => { inFlight--; res.end(Buffer.alloc(Number(query.get('bytes') ?? 2), 'x')) }, Number(query.get('holdMs') ?? 0))
+  })
+  new WebSocketServer({ server }).on('connection', (socket) => { socket.on('message', (data) => { socket.send(String(data)) }) })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(async () => { server.closeAllConnections(); await new Promise((resolve) => server.close(resolve)) })
+  return { name: 'busy', port: (server.address() as AddressInfo).port, peak: () => peak, received: () => received }
+}
+
+t.test('a busy box: at most TUNNEL_MAX_STREAMS streams at once, the rest wait, none fails', async (t) => {
+  const app = await startApp(t, { tunnelBandwidth: 0, routingUpstreamTimeout: 30_000 })
+  const [box] = await registerBoxes(app, 1)
+  const alice = await signUp(app)
+  await app.devices.claims.claimApprovedByDeviceFlow(alice.user.id, box!.id)
+  const origin = instanceUrl(app.config, boxSlug(box!.id))
+  const gateway = await busyGateway(t)
+  tunnelClient(t, app, box!, gateway).start()
+  await until('the tunnel', () => app.instanceRouter.tunnels?.sessions === 1)
+  const cookie = cookieHeader((await signInOnInstance(origin, alice.cookie)).jar)
+  const concurrent = 2 * TUNNEL_MAX_STREAMS
+  const all = async (query: string): Promise<string[]> => await Promise.all(Array.from({ length: concurrent }, async (_, i) => {
+    const answer = await request(`${origin}/file/${i}?${query}`, { headers: { cookie } }).catch((err: Error) => ({ status: err.message, body: '' }))
+    return `${answer.status} ${answer.body.length} bytes`
+  }))
+
+  // Seen before: past 100 concurrent requests, Node's agent handed finished CONNECT streams to
+  // waiting requests, and about a fifth of these failed (502, or 504 after stalling).
+  t.same(await all(`bytes=${1024 * 1024}`), Array.from({ length: concurrent }, () => `200 ${1024 * 1024} bytes`), `${concurrent} concurrent 1 MB downloads through one tunnel all arrive`)
+  t.same(await all('holdMs=500'), Array.from({ length: concurrent }, () => '200 2 bytes'), `${concurrent} concurrent slow requests are all answered`)
+  t.ok(gateway.peak() <= TUNNEL_MAX_STREAMS, `the box's gateway had at most ${TUNNEL_MAX_STREAMS} at once (${gateway.peak()})`)
+  t.equal(app.instanceRouter.tunnels?.opened, 1, 'the tunnel stayed up (the box never dialled again)')
+
+  // An open WebSocket holds its stream: with TUNNEL_MAX_STREAMS of them open, a request waits for one to close.
+  const sockets = await Promise.all(Array.from({ length: TUNNEL_MAX_STREAMS }, async () => await openWebSocket(`${origin.replace(/^http/, 'ws')}/ws`, { cookie })))
+  t.teardown(() => { for (const socket of sockets) socket.terminate() })
+  sockets[0]!.send('still there?')
+  t.equal(String(await new Promise((resolve) => sockets[0]!.once('message', resolve))), 'still there?', `${TUNNEL_MAX_STREAMS} WebSockets open through the tunnel`)
+  const before = gateway.received()
+  let answered = false
+  const waiting = request(`${origin}/after`, { headers: { cookie } }).then((answer) => { answered = true; return answer })
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  t.notOk(answered || gateway.received() > before, 'a further request waits while every stream is taken')
+  sockets.pop()!.close()
+  t.equal((await waiting).status, 200, 'and goes through once a WebSocket closed')
+  t.equal(app.instanceRouter.tunnels?.opened, 1, 'still the same tunnel')
 })
 
 t.test('a simulated box opens its tunnel when claimed and closes it when released', async (t) => {

@@ -107,12 +107,15 @@ t.test('create an instance of the real gateway and manage it in the console', as
   t.notOk(gatewayFrames.some((frame) => /PAIRING_REQUIRED|AUTH_REQUIRED|TOKEN_MISSING/i.test(frame)), 'no pairing or token request')
   await controlUi.waitForLoadState('networkidle')
   await screenshot(controlUi, 'control-ui')
-  // Seen here: under the Control UI's burst of parallel asset requests the router answered some
-  // with 502, and the Control UI then stopped at its loading skeleton ("application start failed").
-  const knownRouterBug = { todo: 'the router answers 502 to some of the Control UI\'s parallel asset requests (plugins/routing)' }
+  // Under the Control UI's burst of parallel asset requests the router used to answer some with 502
+  // (pooled connections the gateway was closing; test/routing/keep-alive.test.ts), and the Control
+  // UI then stopped at its loading skeleton.
   for (const failure of [...failedThroughRouter, ...controlProblems]) t.comment(`Control UI tab: ${failure}`)
-  t.same(failedThroughRouter, [], 'every Control UI request got through the router', knownRouterBug)
-  t.same(controlProblems, [], 'the Control UI started without errors', knownRouterBug)
+  t.same(failedThroughRouter, [], 'every Control UI request got through the router')
+  // The gateway fetches model providers' icons from the internet (cdn.simpleicons.org, ...) and
+  // answers 404 when it cannot: an offline machine's gateway, not the router.
+  const offlineIcon = /status of 404 .*\/__openclaw__\/catalog-icon\/https%3A/
+  t.same(controlProblems.filter((problem) => !offlineIcon.test(problem)), [], 'the Control UI started without errors')
   await controlUi.close()
 
   await page.getByRole('link', { name: 'Instance details' }).click()
