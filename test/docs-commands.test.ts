@@ -19,7 +19,7 @@ const ROOT = join(import.meta.dirname, '..')
 const TSX = import.meta.resolve('tsx')
 
 /** Programs that are not ours: the docs use them as their own manuals say. */
-const EXTERNAL = new Set(['apt', 'install', 'editor', 'systemctl', 'journalctl', 'docker', 'jq', 'cd', 'export', 'psql', 'pg_dump', 'mosquitto_sub', 'mosquitto_pub'])
+const EXTERNAL = new Set(['ulimit', 'apt', 'install', 'editor', 'systemctl', 'journalctl', 'docker', 'jq', 'cd', 'export', 'psql', 'pg_dump', 'mosquitto_sub', 'mosquitto_pub'])
 /** Our command-line programs: where their source is, as `npm run <script> --` or the installed binary. */
 const CLIS: Record<string, string[]> = {
   'openclaw-cloud': ['server/cli.ts'],
