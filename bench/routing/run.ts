@@ -1,106 +1,109 @@
 // Proxy throughput and latency, side by side on this machine against one upstream: direct, through
 // our router (SSO cookie checked, headers rewritten), through our router and a box tunnel (the
-// firmware's tunnel client in this process serving the upstream as the box's gateway), through nginx as a plain reverse proxy (Debian
-// `nginx-light`), and through configurable-http-proxy (JupyterHub's proxy, npm). Small and 1 MB
-// responses, at moderate and at high concurrency. Prints a table and the command to rerun it.
+// firmware's tunnel client serving the upstream as the box's gateway), through nginx as a plain
+// reverse proxy (Debian `nginx-light`), and through configurable-http-proxy (JupyterHub's proxy,
+// npm). Every one of them, the upstream and the box run in processes of their own; this process
+// only generates load. Small and 1 MB responses and WebSocket echo round trips, at moderate and at
+// high concurrency. Prints a table and the command to rerun it.
 //
 //   npx tsx bench/routing/run.ts            (BENCH_SECONDS=10 for longer runs)
 import autocannon from 'autocannon'
 import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import pino from 'pino'
-import { createTokenSource } from '../../firmware/cloud/token.js'
-import { createTunnelClient } from '../../firmware/tunnel/client.js'
-import { devices } from '../../plugins/devices/index.js'
-import { routing } from '../../plugins/routing/index.js'
-import { oauthPlugin } from '../../plugins/oauth/index.js'
-import { scheduler } from '../../plugins/scheduler/index.js'
-import { Tenant } from '../../plugins/tenants/entities.js'
-import { tenants } from '../../plugins/tenants/index.js'
-import { sessionCookie } from '../../plugins/oauth/authenticate.js'
-import { buildApp } from '../../server/app.js'
-import { generateClaimCode, hashClaimCode } from '../../protocol/claim-code.js'
-import { generateDeviceId } from '../../protocol/device-id.js'
-import { exportPublicKeyRaw, generateDeviceKeyPair } from '../../protocol/device-keys.js'
-import { boxSlug } from '../../protocol/tunnel.js'
-import { loadConfig } from '../../server/config.js'
-import { cookieHeader, freePort } from '../../test/helpers/local-hosts.js'
-import { signInOnInstance } from '../../test/helpers/routing.js'
+import { createInterface } from 'node:readline'
+import WebSocket from 'ws'
+import { freePort } from '../../test/helpers/local-hosts.js'
+import type { RouterReady } from './router.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
-const ONE_MB = Buffer.alloc(1024 * 1024, 'x')
+const TSX = import.meta.resolve('tsx')
+const children: ChildProcess[] = []
 
-async function waitForPort (port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      http.get({ host: '127.0.0.1', port, path: '/small' }, (res) => { res.resume(); resolve(true) }).on('error', () => { resolve(false) })
-    })
-    if (ok) return
+/** Starts a process and resolves with its first line on stdout (its "ready"). */
+async function startChild (command: string, args: string[], stdin?: string): Promise<string> {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] })
+  children.push(child)
+  child.stdin!.end(stdin ?? '')
+  const lines = createInterface({ input: child.stdout! })
+  const exited = once(child, 'exit').then(([code]) => { throw new Error(`${path.basename(args[2] ?? command)} exited (${String(code)}) before it was ready`) })
+  return await Promise.race([once(lines, 'line').then(([line]) => line as string), exited])
+}
+const startScript = async (file: string, args: string[] = [], stdin?: string): Promise<string> =>
+  await startChild(process.execPath, ['--import', TSX, path.join(import.meta.dirname, file), ...args], stdin)
+
+async function answers (port: number, headers: Record<string, string>): Promise<boolean> {
+  return await new Promise<boolean>((resolve) => {
+    http.get({ host: '127.0.0.1', port, path: '/small', headers }, (res) => { res.resume(); resolve(res.statusCode === 200) }).on('error', () => { resolve(false) })
+  })
+}
+async function waitUntilAnswering (name: string, port: number, headers: Record<string, string> = {}): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await answers(port, headers)) return
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  throw new Error(`nothing answers on port ${port}`)
+  throw new Error(`${name} does not answer on port ${port}`)
 }
 
-async function main (): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'routing-bench-'))
-  const children: ChildProcess[] = []
-  const upstream = http.createServer((req, res) => {
-    if (req.url === '/1mb') { res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': ONE_MB.length }); res.end(ONE_MB); return }
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 2 })
-    res.end('ok')
-  })
-  upstream.keepAliveTimeout = 60_000
+const percentile = (sorted: number[], p: number): number => sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!
+
+/** `connections` WebSockets each sending 32 bytes and waiting for the echo, for SECONDS. */
+async function echoRoundTrips (port: number, headers: Record<string, string>, connections: number): Promise<{ perSecond: number, p50: number, p99: number, failed: number }> {
+  const latencies: number[] = []
+  let failed = 0
+  const payload = Buffer.alloc(32, 'p')
+  const deadline = Date.now() + SECONDS * 1000
+  await Promise.all(Array.from({ length: connections }, async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/echo`, { headers })
+    try {
+      await once(socket, 'open')
+      while (Date.now() < deadline) {
+        const sent = performance.now()
+        socket.send(payload)
+        await once(socket, 'message')
+        latencies.push(performance.now() - sent)
+      }
+      socket.close()
+    } catch {
+      failed++
+      socket.terminate()
+    }
+  }))
+  latencies.sort((a, b) => a - b)
+  return { perSecond: latencies.length / SECONDS, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), failed }
+}
+
+async function main (dir: string): Promise<void> {
   const upstreamPort = await freePort()
-  await new Promise<void>((resolve) => upstream.listen(upstreamPort, '127.0.0.1', resolve))
+  await startScript('upstream.ts', [String(upstreamPort)])
 
-  // Our router: the real plugins, one instance row pointing at the upstream, a signed-in owner.
-  const routerPort = await freePort()
-  const config = await loadConfig({
-    env: {},
-    cwd: dir,
-    overrides: { dataDir: dir, logLevel: 'silent', databaseUrl: 'sqlite::memory:', host: '127.0.0.1', port: routerPort, publicUrl: `http://localhost:${routerPort}`, appsDomain: 'localhost', dockerSocket: path.join(dir, 'no-docker.sock'), reconcileInterval: 3_600_000, passwordHashCost: 10, mqttHost: '127.0.0.1', mqttPort: 0, tunnelBandwidth: 0 }
-  })
-  const app = await buildApp({ config, installed: [oauthPlugin, devices, scheduler, tenants, routing], uiDir: path.join(dir, 'no-ui') })
-  await app.listen({ host: '127.0.0.1', port: routerPort })
-  const owner = await app.oauth.accounts.createUser({ email: 'owner@example.com', password: 'Xq7-router-bench-2026', verified: true })
-  const { token } = await app.oauth.sessions.create(owner.id, { ip: '127.0.0.1' })
-  const em = app.orm.em.fork()
-  const tenant = em.create(Tenant, { id: 'bench', slug: 'bench', ownerId: owner.id, ownerEmail: owner.email, plan: 'free', workerId: 'none', desired: 'running', status: 'running', upstream: `http://127.0.0.1:${upstreamPort}`, createdAt: new Date(), updatedAt: new Date() } as Tenant)
-  await em.flush()
-  await app.instanceRouter.table.refresh(tenant.id)
-  const instance = `http://bench.localhost:${routerPort}`
-  const cookie = cookieHeader((await signInOnInstance(instance, `${sessionCookie(config).name}=${token}`)).jar)
-
-  // A claimed box whose tunnel client serves the same upstream as its gateway (no bandwidth limit).
-  const boxId = generateDeviceId()
-  const boxKeys = generateDeviceKeyPair()
-  await app.devices.registerBatch({ batchId: 'bench', model: 'box-1', devices: [{ deviceId: boxId, publicKey: exportPublicKeyRaw(boxKeys.publicKey), claimCodeHash: await hashClaimCode(generateClaimCode()) }] })
-  await app.devices.claims.claimApprovedByDeviceFlow(owner.id, boxId)
-  const tunnel = createTunnelClient({ serverUrl: config.publicUrl, tokens: createTokenSource({ deviceId: boxId, privateKey: boxKeys.privateKey, audience: config.publicUrl }), gatewayPort: upstreamPort, log: pino({ level: 'silent' }) })
-  tunnel.start()
-  while (app.instanceRouter.tunnels?.sessions !== 1) await new Promise((resolve) => setTimeout(resolve, 50))
-  const boxHost = `${boxSlug(boxId)}.localhost:${routerPort}`
-  const boxCookie = cookieHeader((await signInOnInstance(`http://${boxHost}`, `${sessionCookie(config).name}=${token}`)).jar)
+  const router = JSON.parse(await startScript('router.ts', [String(upstreamPort), String(await freePort()), dir])) as RouterReady
+  await startScript('box.ts', [], JSON.stringify({ serverUrl: router.serverUrl, deviceId: router.box.deviceId, privateKeyPem: router.box.privateKeyPem, gatewayPort: upstreamPort }))
+  const instanceHeaders = { host: router.instanceHost, cookie: router.instanceCookie }
+  const boxHeaders = { host: router.box.host, cookie: router.box.cookie }
+  await waitUntilAnswering('the box, through its tunnel', router.routerPort, boxHeaders)
 
   const nginxPort = await freePort()
   await writeFile(path.join(dir, 'nginx.conf'), `daemon off; worker_processes 1; pid ${dir}/nginx.pid; error_log stderr error;
 events { worker_connections 4096; }
 http { access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  map $http_upgrade $connection_upgrade { default upgrade; '' ''; }
   upstream app { server 127.0.0.1:${upstreamPort}; keepalive 64; }
-  server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://app; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header X-Forwarded-For $remote_addr; } } }
+  server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://app; proxy_http_version 1.1;
+    proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; proxy_set_header X-Forwarded-For $remote_addr; } } }
 `)
   children.push(spawn('nginx', ['-c', path.join(dir, 'nginx.conf'), '-e', 'stderr'], { stdio: 'inherit' }))
   const chpPort = await freePort()
   children.push(spawn(path.join('node_modules', '.bin', 'configurable-http-proxy'), ['--ip', '127.0.0.1', '--port', String(chpPort), '--api-ip', '127.0.0.1', '--api-port', String(await freePort()), '--default-target', `http://127.0.0.1:${upstreamPort}`, '--log-level', 'error'], { stdio: 'inherit' }))
-  await Promise.all([waitForPort(nginxPort), waitForPort(chpPort)])
+  await Promise.all([waitUntilAnswering('nginx', nginxPort), waitUntilAnswering('configurable-http-proxy', chpPort)])
 
   const targets = [
     { name: 'direct', port: upstreamPort, headers: {} },
-    { name: 'router (openclaw-cloud)', port: routerPort, headers: { host: `bench.localhost:${routerPort}`, cookie } },
-    { name: 'router + box tunnel', port: routerPort, headers: { host: boxHost, cookie: boxCookie } },
+    { name: 'router (openclaw-cloud)', port: router.routerPort, headers: instanceHeaders },
+    { name: 'router + box tunnel', port: router.routerPort, headers: boxHeaders },
     { name: 'nginx', port: nginxPort, headers: {} },
     { name: 'configurable-http-proxy', port: chpPort, headers: {} }
   ]
@@ -114,18 +117,29 @@ http { access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}
       }
     }
   }
+  for (const connections of [10, 100]) {
+    for (const target of targets) {
+      const echo = await echoRoundTrips(target.port, target.headers, connections)
+      rows.push(['WS echo', String(connections), target.name, echo.perSecond.toFixed(0), echo.p50.toFixed(1), echo.p99.toFixed(1), String(echo.failed)])
+    }
+  }
   const header = ['response', 'conns', 'through', 'req/s', 'p50 ms', 'p99 ms', 'failed']
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
   const line = (cells: string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`
   console.log([line(header), `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`, ...rows.map(line)].join('\n'))
+  console.log('(WS echo: req/s = round trips per second over all connections, each sending 32 bytes and waiting for the echo)')
   console.log(`\n${os.cpus().length} CPUs, load ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}, ${SECONDS} s per cell, Node ${process.version}`)
   console.log('rerun: npx tsx bench/routing/run.ts   (BENCH_SECONDS=10 for longer runs)')
-
-  for (const child of children) child.kill('SIGTERM')
-  await tunnel.stop()
-  await app.close()
-  upstream.close()
-  await rm(dir, { recursive: true, force: true })
 }
 
-await main()
+const dir = await mkdtemp(path.join(os.tmpdir(), 'routing-bench-'))
+try {
+  await main(dir)
+} finally {
+  await Promise.all(children.map(async (child) => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGTERM')
+    await once(child, 'exit')
+  }))
+  await rm(dir, { recursive: true, force: true })
+}
