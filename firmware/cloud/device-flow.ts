@@ -8,15 +8,10 @@ import { DEVICE_CODE_PATH, DEVICE_POLL_PATH, DeviceCodeGrant, DevicePollError } 
 import { DesiredConfig } from '../../protocol/payloads.js'
 import { check } from '../../protocol/validate.js'
 import type { TokenSource } from './token.js'
+import type { DeviceFlowView } from '../../protocol/box-setup.js'
 
 /** What the box shows while a code waits for approval (the local API's `deviceFlow`). */
-export interface DeviceFlowView {
-  userCode: string
-  verificationUri: string
-  verificationUriComplete: string
-  /** ISO 8601: when the code expires and the box asks for a new one. */
-  expiresAt: string
-}
+export type { DeviceFlowView }
 
 export type DeviceFlowStatus =
   | { kind: 'idle' }

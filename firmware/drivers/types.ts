@@ -1,13 +1,9 @@
 // What the daemon needs from the hardware. Each driver has a real implementation (NetworkManager,
 // the framebuffer, an evdev input device, systemd) and a simulated one selected by `--simulate`.
 
-export interface WifiNetwork {
-  ssid: string
-  /** 0..100, as NetworkManager reports it. */
-  signalPercent: number
-  /** `open`, or what the network offers (`WPA2`, `WPA1 WPA2`, `WPA3`...). */
-  security: string
-}
+import type { WifiNetwork } from '../../protocol/box-setup.js'
+
+export type { WifiNetwork }
 
 export type WifiFailure = 'wrong-password' | 'not-found' | 'failed'
 

@@ -5,22 +5,11 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import type { DeviceFlowView } from '../cloud/device-flow.js'
-import type { WifiNetwork } from '../drivers/types.js'
-import type { BoxState } from '../state/machine.js'
+import type { SetupStatus, WifiNetwork } from '../../protocol/box-setup.js'
 import { loadSetupBundle } from './bundle.js'
 import { renderSetupPage, SETUP_SCRIPT_PATH } from './page.js'
 
-export interface SetupView {
-  state: BoxState
-  lastError?: string
-  joining?: string
-  deviceId?: string
-  claimUrl?: string
-  owner?: string
-  instanceUrl?: string
-  /** The device-flow claim code to show while online and unclaimed. */
-  deviceFlow?: DeviceFlowView
+export interface SetupView extends SetupStatus {
   /** `http://<box address>/` on the setup network. */
   portalUrl: string
 }

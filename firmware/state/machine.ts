@@ -4,8 +4,9 @@
 import Type from 'typebox'
 import { DesiredConfig } from '../../protocol/payloads.js'
 
-export const BOX_STATES = ['no-credentials', 'setup', 'joining-wifi', 'online-unclaimed', 'claimed', 'offline', 'factory-reset'] as const
-export type BoxState = typeof BOX_STATES[number]
+import { BOX_STATES, type BoxState } from '../../protocol/box-setup.js'
+
+export { BOX_STATES, type BoxState }
 
 export const SNAPSHOT_VERSION = 1
 

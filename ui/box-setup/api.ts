@@ -1,29 +1,7 @@
 // The box's own setup API on the setup network (firmware/setup/server.ts): status, networks, join.
+import type { SetupStatus, WifiNetwork } from '../../protocol/box-setup.js'
 
-export interface DeviceFlow {
-  userCode: string
-  verificationUri: string
-  verificationUriComplete: string
-  expiresAt: string
-}
-
-export interface SetupStatus {
-  state: 'no-credentials' | 'setup' | 'joining-wifi' | 'online-unclaimed' | 'claimed' | 'offline' | 'factory-reset'
-  lastError?: string
-  joining?: string
-  deviceId?: string
-  claimUrl?: string
-  owner?: string
-  instanceUrl?: string
-  /** Present while the box holds an RFC 8628 device code for claiming. */
-  deviceFlow?: DeviceFlow | null
-}
-
-export interface WifiNetwork {
-  ssid: string
-  signalPercent: number
-  security: string
-}
+export type { SetupStatus, WifiNetwork }
 
 async function json<T> (response: Response): Promise<T> {
   if (!response.ok) {
