@@ -194,7 +194,8 @@ t.test('every command in the documentation is one that works', async (t) => {
     return Promise.all(files.map((name) => readFile(join(ROOT, dir, name), 'utf8').catch(() => '')))
   }))).flat().join('\n')
 
-  for (const command of commands) {
+  // Checked side by side (each CLI's --help is a process of its own), reported in document order.
+  const checked = await Promise.all(commands.map(async (command) => {
     const problems: string[] = []
     for (const name of Object.keys(command.env)) {
       const standaloneShellVariable = command.words.length === 0 && shellVariables.get(command.where.split(':')[0]!)!.has(name)
@@ -226,6 +227,9 @@ t.test('every command in the documentation is one that works', async (t) => {
     } else if (!EXTERNAL.has(program)) {
       problems.push(`unknown program ${program}: teach test/docs-commands.test.ts how to check it`)
     }
+    return { command, problems }
+  }))
+  for (const { command, problems } of checked) {
     t.same(problems, [], `${command.where}: ${[...Object.entries(command.env).map(([k, v]) => `${k}=${v}`), ...command.words].join(' ')}`)
   }
 })

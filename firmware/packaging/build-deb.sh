@@ -4,6 +4,7 @@
 # libvips included), a Node 24 runtime, the systemd unit and its configuration files.
 #   firmware/packaging/build-deb.sh [--arch amd64|arm64] [--out DIR]
 # Prints the path of the .deb. Needs dpkg-deb and the npm registry (npm's cache makes reruns fast).
+# DEB_GZIP_LEVEL (1-9, default 9) trades the package's size for build time; the contents are the same.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 arch=amd64
@@ -19,6 +20,10 @@ case "$arch" in
   amd64) npm_cpu=x64 ;;
   arm64) npm_cpu=arm64 ;;
   *) echo "error: --arch must be amd64 or arm64, not '$arch'" >&2; exit 2 ;;
+esac
+case "${DEB_GZIP_LEVEL:-9}" in
+  [1-9]) ;;
+  *) echo "error: DEB_GZIP_LEVEL must be 1 to 9, not '$DEB_GZIP_LEVEL'" >&2; exit 2 ;;
 esac
 command -v dpkg-deb >/dev/null || { echo "error: dpkg-deb not found (Debian package dpkg)" >&2; exit 1; }
 step () { echo "==> $*" >&2; }
@@ -66,5 +71,5 @@ sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@INSTALLED_SIZE@/$inst
 mkdir -p "$out"
 deb="$(cd "$out" && pwd)/openclaw-box_${version}_${arch}.deb"
 step "dpkg-deb --build -> $deb"
-dpkg-deb -Zgzip --root-owner-group --build "$stage" "$deb" >&2
+dpkg-deb -Zgzip -z"${DEB_GZIP_LEVEL:-9}" --root-owner-group --build "$stage" "$deb" >&2
 echo "$deb"

@@ -19,7 +19,8 @@ const { version } = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8'
 t.setTimeout(600_000)
 
 async function buildDeb (arch: string, out: string): Promise<string> {
-  const { stdout } = await run(BUILD, ['--arch', arch, '--out', out], { maxBuffer: 16 * 1024 * 1024, timeout: 480_000 })
+  // Fastest compression: the same contents as a release build, in less time.
+  const { stdout } = await run(BUILD, ['--arch', arch, '--out', out], { maxBuffer: 16 * 1024 * 1024, timeout: 480_000, env: { ...process.env, DEB_GZIP_LEVEL: '1' } })
   return stdout.trim()
 }
 
