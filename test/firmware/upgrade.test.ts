@@ -212,5 +212,7 @@ t.test('a claimed box installs the cloud\'s desired version by itself, and backs
 
   await publishConfig(app, id, { ...desired, version: desired.version + 2, gateway: { ...desired.gateway, version: '2026.10.0' } })
   await until('the new desired version to run', async () => (await runningVersion()) === '2026.10.0', 120_000)
+  // The switch is over once the box's own health check saw it: stopping the box earlier would cut the upgrade short.
+  await box.gateway!.whenHealthy(30_000)
   t.pass('a new desired version is followed at once, without waiting out the backoff')
 })
