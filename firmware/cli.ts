@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import pino from 'pino'
 import { startBox } from './daemon.js'
 import { loadSimulatedNetworks } from './drivers/wifi-sim.js'
-import { DEFAULT_INSTALL } from './gateway/versions.js'
+import { DEFAULT_INSTALL, DEFAULT_INSTALL_RETRY_MS } from './gateway/versions.js'
 import { defaultOptions, type BoxOptions } from './options.js'
 import { FIRMWARE_VERSION } from './version.js'
 
@@ -37,6 +37,7 @@ program.command('run')
   .option('--gateway-npm-cache <dir>', 'npm cache directory for OpenClaw installs (default: npm\'s own)')
   .option('--gateway-install-timeout <seconds>', 'seconds an OpenClaw install may take', integer(1), DEFAULT_INSTALL.installTimeoutMs / 1000)
   .option('--gateway-start-timeout <seconds>', 'seconds the gateway may take to answer its health check before it is restarted (after an upgrade: rolled back)', integer(1), DEFAULT_INSTALL.healthTimeoutMs / 1000)
+  .option('--gateway-install-retry <seconds>', 'seconds before retrying a failed install of the cloud\'s desired OpenClaw version (doubling, up to 6 h)', integer(1), DEFAULT_INSTALL_RETRY_MS / 1000)
   .option('--button-device <path>', 'evdev input device of the button (e.g. /dev/input/event0)')
   .action(async (flags: Record<string, unknown>) => {
     const simulate = flags.simulate === true
@@ -65,7 +66,8 @@ program.command('run')
                 ...(flags.gatewayRegistry === undefined ? {} : { registry: flags.gatewayRegistry as string }),
                 ...(flags.gatewayNpmCache === undefined ? {} : { cache: flags.gatewayNpmCache as string }),
                 installTimeoutMs: (flags.gatewayInstallTimeout as number) * 1000,
-                healthTimeoutMs: (flags.gatewayStartTimeout as number) * 1000
+                healthTimeoutMs: (flags.gatewayStartTimeout as number) * 1000,
+                retryMs: (flags.gatewayInstallRetry as number) * 1000
               }
             }
           }),

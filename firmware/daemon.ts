@@ -21,8 +21,9 @@ import { realDrivers, simulatedDrivers } from './drivers/index.js'
 import { WifiJoinError, type AccessPoint, type ButtonPress, type Drivers, type WifiNetwork } from './drivers/types.js'
 import { boxGatewayConfig, gatewayHome } from './gateway/openclaw-config.js'
 import { createGatewaySupervisor, type GatewaySupervisor } from './gateway/supervisor.js'
+import { createVersionFollower } from './gateway/follow-version.js'
 import { createGatewayUpgrader, type GatewayUpgrader } from './gateway/upgrade.js'
-import { createGatewayVersions, DEFAULT_INSTALL, gatewayRoot, PACKAGE_PLACEHOLDER } from './gateway/versions.js'
+import { createGatewayVersions, DEFAULT_INSTALL, DEFAULT_INSTALL_RETRY_MS, gatewayRoot, PACKAGE_PLACEHOLDER } from './gateway/versions.js'
 import type { BoxOptions } from './options.js'
 import { screenFor, statusScreen, type ScreenContext } from './screens.js'
 import { startCaptiveDns, type CaptiveDns } from './setup/dns.js'
@@ -122,6 +123,12 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
         cloud?.publishState().catch((err: unknown) => { log.warn({ err }, 'reporting the gateway version failed') })
       }
     })
+
+  // The cloud's desired version, followed while claimed (an unclaimed box downloads nothing).
+  const follower = upgrader === undefined
+    ? undefined
+    : createVersionFollower({ upgrade: (version) => upgrader.upgrade(version), versions, retryMs: install.retryMs ?? DEFAULT_INSTALL_RETRY_MS, log: log.child({ component: 'gateway-version' }) })
+  const desiredVersion = (): string | undefined => snapshot.config?.claim.claimed === true ? snapshot.config.gateway?.version : undefined
 
   // ── display ──
   let drawing: Promise<void> = Promise.resolve()
@@ -234,6 +241,7 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
     else await tunnel?.stop()
     if (wanted.deviceFlow) deviceFlow?.start()
     else deviceFlow?.stop()
+    follower?.want(desiredVersion())
     // A boot re-enters the loaded state, so work cut short by a power cut (a reset) is resumed.
     if (previous.state !== snapshot.state || event.type === 'boot') enterState()
     redraw()
@@ -376,6 +384,7 @@ export async function startBox (options: BoxOptions, deps: { drivers?: Drivers, 
       stopping = true
       epoch++
       for (const timer of stateTimers) clearTimeout(timer)
+      follower?.close()
       await tunnel?.stop()
       deviceFlow?.stop()
       await cloud?.stop()

@@ -33,7 +33,11 @@ export interface GatewayInstallOptions {
   installTimeoutMs: number
   /** How long the gateway may take to answer its health check after a start (restarted after that) or an upgrade (rolled back). */
   healthTimeoutMs: number
+  /** Wait before retrying a failed install of the cloud's desired version (doubling, up to 6 h); default DEFAULT_INSTALL_RETRY_MS. */
+  retryMs?: number
 }
+
+export const DEFAULT_INSTALL_RETRY_MS = 60_000
 
 export const DEFAULT_INSTALL: GatewayInstallOptions = {
   npm: 'npm',

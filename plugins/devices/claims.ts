@@ -10,6 +10,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { hashClaimCode, verifyClaimCode } from '../../protocol/claim-code.js'
 import { normaliseDeviceId } from '../../protocol/device-id.js'
 import type { DesiredConfig } from '../../protocol/payloads.js'
+import { ownerGatewaySettings } from '../../server/gateway-config.js'
 import { Device, DeviceCommand } from './entities.js'
 import { AlreadyClaimed, ClaimLocked, DeviceNotFound, DeviceRevoked, InvalidClaimCode } from './errors.js'
 
@@ -24,6 +25,12 @@ export interface ClaimsOptions {
   isConnected: (deviceId: string) => boolean
   maxFailures: number
   lockoutWindowMs: number
+  /** The OpenClaw version every box should run (`gateway.version`). */
+  gatewayVersion: string
+  /** The owner's identity as the router sends it in `x-forwarded-user`; undefined for an unknown user. */
+  ownerIdentity: (ownerId: string) => Promise<string | undefined>
+  /** The claimed box's URL, the origin its Control UI is opened from. */
+  boxUrl: (device: Pick<Device, 'id' | 'ownerId'>) => string | null
   now?: () => Date
 }
 
@@ -40,7 +47,7 @@ export interface Claims {
   transfer: (fromUserId: string, deviceId: string, toUserId: string) => Promise<Device>
   /** The box itself (device-JWT authenticated) was reset to factory state: it has no owner any more. */
   factoryReset: (deviceId: string) => Promise<Device>
-  desiredConfig: (device: Pick<Device, 'configVersion' | 'ownerId'>) => DesiredConfig
+  desiredConfig: (device: Pick<Device, 'id' | 'configVersion' | 'ownerId'>) => Promise<DesiredConfig>
   /** Sends the box its current desired config (after it subscribes, since the broker may have restarted). */
   publishCurrent: (deviceId: string) => Promise<void>
 }
@@ -51,13 +58,21 @@ export function createClaims (options: ClaimsOptions): Claims {
   // Unknown ids are checked against this, so they take as long as a real wrong code.
   const decoyHash = hashClaimCode('00000-00000')
 
-  const desiredConfig: Claims['desiredConfig'] = (device) => ({
-    version: device.configVersion,
-    claim: device.ownerId == null ? { claimed: false } : { claimed: true, owner: device.ownerId }
-  })
+  /**
+   * A claimed box's gateway lets in its owner (with admin for the session) from the box's URL, the
+   * same settings the tenants plugin writes for a container; a box without an owner gets none.
+   */
+  const desiredConfig: Claims['desiredConfig'] = async (device) => {
+    const gateway: NonNullable<DesiredConfig['gateway']> = { version: options.gatewayVersion }
+    if (device.ownerId == null) return { version: device.configVersion, claim: { claimed: false }, gateway }
+    const owner = await options.ownerIdentity(device.ownerId)
+    const url = options.boxUrl(device)
+    if (owner !== undefined && url !== null) gateway.settings = { gateway: ownerGatewaySettings(owner, url) }
+    return { version: device.configVersion, claim: { claimed: true, owner: device.ownerId }, gateway }
+  }
 
   const publish = async (device: Device): Promise<Device> => {
-    await options.publishConfig(device.id, desiredConfig(device)).catch((err: unknown) => {
+    await desiredConfig(device).then((config) => options.publishConfig(device.id, config)).catch((err: unknown) => {
       // The database holds the truth; the box gets it on its next subscribe (publishCurrent).
       options.log.error({ err, deviceId: device.id }, 'publishing desired config failed')
     })

@@ -1,5 +1,6 @@
 // Settings of the devices plugin (the embedded MQTT broker, box telemetry and commands), part of the server's one config schema.
 import Type from 'typebox'
+import { GATEWAY_VERSION_PATTERN } from '../../protocol/payloads.js'
 import { key } from '../../server/config-key.js'
 
 export const devicesConfig = {
@@ -47,6 +48,10 @@ export const devicesConfig = {
   }),
   deviceClaimPollInterval: key(Type.Integer({ minimum: 1, maximum: 60, default: 5 }), {
     env: 'DEVICE_CLAIM_POLL_INTERVAL', description: 'Seconds a box waits between polls while its device-flow claim code awaits approval (RFC 8628 `interval`); polling faster is answered `slow_down`.'
+  }),
+  boxGatewayVersion: key(Type.String({ pattern: GATEWAY_VERSION_PATTERN.source, maxLength: 64, default: '2026.9.6' }), {
+    env: 'BOX_GATEWAY_VERSION', allowed: 'an exact OpenClaw version, e.g. 2026.9.6',
+    description: 'OpenClaw version every box runs: sent in its desired config (`gateway.version`); a box whose installed version differs (or that has none) installs it and switches to it. Default: the version of the tenant image.'
   }),
   redisUrl: key(Type.Optional(Type.String({ pattern: '^rediss?://.+' })), {
     env: 'REDIS_URL', secret: true, allowed: 'a redis:// or rediss:// URL',

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import type { ServerPlugin } from '../../server/plugins.js'
 import { StartupError } from '../../server/startup-error.js'
 import { commandsTopic, configTopic } from '../../protocol/topics.js'
+import { User } from '../oauth/entities.js'
 import { createAcl } from './acl.js'
 import { createAuthenticate } from './auth.js'
 import { MQTT_WEBSOCKET_PATH, startBroker, type DeviceBroker } from './broker.js'
@@ -22,6 +23,7 @@ import { deviceRoutes } from './routes/device.js'
 import { deviceFlowRoutes } from './routes/device-flow.js'
 import { factoryRoutes } from './routes/factory.js'
 import { ownerRoutes } from './routes/owner.js'
+import { boxUrl } from './schemas.js'
 import { createBrokerStats } from './stats.js'
 import { queryTelemetry } from './telemetry-query.js'
 import { createTelemetryStore } from './telemetry.js'
@@ -74,7 +76,11 @@ const devicesPlugin = fp(async function devices (app) {
     // Presence reaches the database a moment after CONNECT; a box connected now has been online.
     isConnected: (id) => broker?.isConnected(id) ?? false,
     maxFailures: config.claimMaxFailures,
-    lockoutWindowMs: config.claimLockoutWindow
+    lockoutWindowMs: config.claimLockoutWindow,
+    gatewayVersion: config.boxGatewayVersion,
+    // The router sends the owner's email in x-forwarded-user (routing/box-routes.ts); the gateway compares it exactly.
+    ownerIdentity: async (ownerId) => (await orm.em.fork().findOne(User, { id: ownerId }, { fields: ['email'] }))?.email,
+    boxUrl: (device) => boxUrl(config, device)
   })
 
   const deviceFlow = createDeviceFlow({

@@ -3,7 +3,7 @@
 // so the planner can tell a container built from an older spec.
 import type Docker from 'dockerode'
 import { createHash } from 'node:crypto'
-import { GATEWAY_CONFIG_PATH, GATEWAY_PORT, GATEWAY_STATE_DIR } from './gateway-config.js'
+import { GATEWAY_CONFIG_PATH, GATEWAY_PORT, GATEWAY_STATE_DIR } from '../../server/gateway-config.js'
 import { LABEL_INSTALLATION } from './installation.js'
 import type { Plan } from './plans.js'
 

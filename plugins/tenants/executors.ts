@@ -4,7 +4,7 @@
 import type Docker from 'dockerode'
 import { containerName, networkName, networkSpec, TENANT_UID, volumeName, volumeSpec, type TenantRef } from './container-spec.js'
 import type { TenantEvents } from './events.js'
-import { GATEWAY_STATE_DIR, gatewayConfig } from './gateway-config.js'
+import { GATEWAY_STATE_DIR, gatewayConfig } from '../../server/gateway-config.js'
 import type { Step } from './planner.js'
 import { tar } from './tar.js'
 

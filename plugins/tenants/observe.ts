@@ -1,7 +1,7 @@
 // What is on a worker: managed containers, networks and volumes by label, in the planner's terms.
 import type Docker from 'dockerode'
 import { LABEL_MANAGED, LABEL_SPEC, LABEL_TENANT, networkName } from './container-spec.js'
-import { GATEWAY_PORT } from './gateway-config.js'
+import { GATEWAY_PORT } from '../../server/gateway-config.js'
 import { LABEL_INSTALLATION } from './installation.js'
 import type { ActualContainer, ActualTenant } from './planner.js'
 

@@ -10,6 +10,14 @@ import { closeClient, configListener, connectBox, registerClaimableBox, startDev
 const claim = (app: FastifyInstance, who: SignedInUser, deviceId: string, code: string) =>
   app.inject({ method: 'POST', url: '/api/devices/claim', headers: authHeaders(who, 'bearer'), payload: { deviceId, code } })
 
+/** The owner's part of the box's openclaw.json: her email is what the router sends in x-forwarded-user. */
+const aliceOnly = (email: string, url: string) => ({
+  gateway: {
+    auth: { trustedProxy: { allowUsers: [email] }, identityScopes: { [email]: ['operator.admin'] } },
+    controlUi: { allowedOrigins: [url] }
+  }
+})
+
 t.test('the label code claims a box once; the box learns it over MQTT; nobody else can take it', async (t) => {
   const app = await startDevicesApp(t)
   const box = await registerClaimableBox(app)
@@ -17,7 +25,7 @@ t.test('the label code claims a box once; the box learns it over MQTT; nobody el
   const listener = await configListener(app, box)
   t.teardown(() => closeClient(listener.client))
   await waitFor('initial config', () => listener.latest() !== undefined)
-  t.same(listener.latest(), { version: 0, claim: { claimed: false } }, 'an unclaimed box is told so when it subscribes')
+  t.same(listener.latest(), { version: 0, claim: { claimed: false }, gateway: { version: '2026.9.6' } }, 'an unclaimed box is told so when it subscribes, and which OpenClaw to run')
 
   const wrong = await claim(app, alice, box.id, 'ZZZZZ-ZZZZZ')
   t.equal(wrong.statusCode, 400)
@@ -30,7 +38,9 @@ t.test('the label code claims a box once; the box learns it over MQTT; nobody el
   t.equal(claimed.statusCode, 200, claimed.body)
   t.match(claimed.json(), { id: box.id, state: 'claimed', online: true }, 'claimed with the code as typed by a person')
   await waitFor('claimed config', () => listener.latest()?.claim.claimed === true)
-  t.same(listener.latest(), { version: 1, claim: { claimed: true, owner: alice.user.id } }, 'the box receives its desired config')
+  const url = claimed.json().url as string
+  t.match(url, /^https?:\/\/ocb-/, 'the console shows the box at its own URL')
+  t.same(listener.latest(), { version: 1, claim: { claimed: true, owner: alice.user.id }, gateway: { version: '2026.9.6', settings: aliceOnly(alice.email, url) } }, 'the box receives its desired config')
 
   const late = await connectBox(app, box, { clientId: box.id })
   const retained = await new Promise<DesiredConfig>((resolve) => {
@@ -39,6 +49,7 @@ t.test('the label code claims a box once; the box learns it over MQTT; nobody el
   })
   await closeClient(late)
   t.equal(retained.claim.owner, alice.user.id, 'a box connecting later gets the retained config')
+  t.same(retained.gateway?.settings, aliceOnly(alice.email, url), 'with its gateway letting in the owner (as the router names her) from the box URL, admin for her session')
 
   const stolen = await claim(app, bob, box.id, box.code)
   t.equal(stolen.statusCode, 409)
@@ -92,6 +103,7 @@ t.test('owners release and transfer boxes; a box-signed factory reset unclaims i
   t.match(released.json(), { state: 'online', claimedAt: null })
   await waitFor('released config', () => listener.latest()?.version === 2)
   t.same(listener.latest()?.claim, { claimed: false })
+  t.same(listener.latest()?.gateway, { version: '2026.9.6' }, 'a released box keeps no owner settings')
   t.equal((await claim(app, bob, box.id, box.code)).statusCode, 200, 'a released box is claimable again with its label')
 
   const unknown = await post(bob, `/api/devices/${box.id}/transfer`, { email: 'nobody@example.com' })
@@ -100,6 +112,7 @@ t.test('owners release and transfer boxes; a box-signed factory reset unclaims i
   const transferred = await post(bob, `/api/devices/${box.id}/transfer`, { email: carol.email.toUpperCase() })
   t.equal(transferred.statusCode, 200, transferred.body)
   await waitFor('transferred config', () => listener.latest()?.claim.owner === carol.user.id)
+  t.same(listener.latest()?.gateway?.settings, aliceOnly(carol.email, transferred.json().url as string), 'the new owner is the only one the gateway lets in')
   const get = (who: SignedInUser) => app.inject({ url: `/api/devices/${box.id}`, headers: authHeaders(who, 'bearer') })
   t.equal((await get(bob)).statusCode, 404, 'the previous owner no longer sees it')
   t.equal((await get(carol)).statusCode, 200, 'the new owner does')
@@ -109,6 +122,7 @@ t.test('owners release and transfer boxes; a box-signed factory reset unclaims i
   t.match((await status()).json(), { deviceId: box.id, state: 'claimed', claimed: true, config: { claim: { owner: carol.user.id } } })
   const reset = await app.inject({ method: 'POST', url: '/api/device/factory-reset', headers: { authorization: `Bearer ${await box.token()}` } })
   t.match(reset.json(), { claimed: false, state: 'online', config: { claim: { claimed: false } } })
+  t.notOk(reset.json().config.gateway.settings, 'a reset box gets no owner settings')
   t.equal((await get(carol)).statusCode, 404, 'after a reset the box has no owner')
 
   // Reset over MQTT: the box's result of a factory-reset command, on its own authenticated session.

@@ -71,7 +71,7 @@ t.test('a box gets a code, its owner approves it in the browser, the poll succee
   t.equal(done.status, 200, 'the box\'s poll succeeds')
   t.match(done.body, { deviceId: box.id, claimed: true, state: 'claimed', config: { claim: { claimed: true, owner: alice.user.id } } })
   await waitFor('claimed config over MQTT', () => listener.latest()?.claim.claimed === true)
-  t.same(listener.latest(), { version: 1, claim: { claimed: true, owner: alice.user.id } }, 'the box receives its desired config, retained')
+  t.match(listener.latest(), { version: 1, claim: { claimed: true, owner: alice.user.id }, gateway: { version: '2026.9.6', settings: { gateway: { auth: { trustedProxy: { allowUsers: [alice.email] } } } } } }, 'the box receives its desired config, retained, letting its owner in')
 
   const again = await boxPost(server, box, DEVICE_CODE_PATH)
   t.equal(again.status, 409)

@@ -62,7 +62,7 @@ t.test('the owner reaches the real OpenClaw gateway on their box through the tun
 
   // What the cloud tells the box about its owner: who may in (the identity the router sends), with
   // which session scopes, and the Control UI's origin.
-  const claimed = app.devices.claims.desiredConfig((await app.devices.find(id))!)
+  const claimed = await app.devices.claims.desiredConfig((await app.devices.find(id))!)
   await app.devices.broker.publish({
     topic: configTopic(id),
     qos: 1,

@@ -4,7 +4,7 @@
 // back, one that cannot be installed changes nothing, and the cloud learns the running version.
 import type { FastifyInstance } from 'fastify'
 import { execFile } from 'node:child_process'
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
@@ -16,9 +16,12 @@ import { startDevicesApp, mqttUrl } from '../devices/helpers.js'
 import { tempDir } from '../helpers/app.js'
 import { startSimulatedBox, until } from '../helpers/box-app.js'
 import { writeCredentials } from '../helpers/box.js'
+import { signUp } from '../helpers/auth.js'
 import { freePort } from '../helpers/process.js'
 
 const run = promisify(execFile)
+// Real npm installs on a shared 2-core machine: the two boxes' runs together take minutes.
+t.setTimeout(360_000)
 
 /** A stand-in `openclaw` package: its gateway answers /healthz with its version, or 503 when `healthy` is false. */
 async function packOpenClaw (dir: string, version: string, healthy: boolean): Promise<void> {
@@ -152,4 +155,64 @@ t.test('upgrade-gateway installs, switches, rolls back and reports the running v
 
   const config = JSON.parse(await readFile(join(gatewayRoot(dataDir), 'home', '.openclaw', 'openclaw.json'), 'utf8')) as Record<string, unknown>
   t.match(config, { gateway: { bind: 'loopback', port, trustedProxies: ['127.0.0.1'], auth: { mode: 'trusted-proxy', trustedProxy: { userHeader: 'x-forwarded-user', allowLoopback: true } } } }, 'the gateway is configured to trust only the tunnel on loopback')
+})
+
+t.test('a claimed box installs the cloud\'s desired version by itself, and backs off from one that fails', async (t) => {
+  const app = await startDevicesApp(t, { config: { boxGatewayVersion: '2026.9.6' } })
+  const dir = await tempDir(t, 'box-desired-')
+  const tarballs = join(dir, 'mirror')
+  await mkdir(tarballs)
+  await packOpenClaw(tarballs, '2026.9.6', true)
+  await packOpenClaw(tarballs, '2026.10.0', true)
+  // npm, with each install it is asked for written down (time in ms and the package spec).
+  const attempts = join(dir, 'npm-attempts.log')
+  const npm = join(dir, 'npm-logged')
+  await writeFile(npm, `#!/bin/sh\necho "$(date +%s%3N) $*" >> ${JSON.stringify(attempts)}\nexec npm "$@"\n`)
+  await chmod(npm, 0o755)
+  const installsOf = async (version: string): Promise<number[]> => (await readFile(attempts, 'utf8').catch(() => '')).split('\n')
+    .filter((line) => line.includes(`openclaw-${version}.tgz`)).map((line) => Number(line.split(' ')[0]))
+
+  const { file, credentials } = await writeCredentials(dir, { serverUrl: app.config.publicUrl, mqttUrl: mqttUrl(app) })
+  const id = credentials.deviceId
+  const code = generateClaimCode()
+  await app.devices.registerBatch({ batchId: credentials.batchId, model: credentials.model, devices: [{ deviceId: id, publicKey: credentials.publicKey, claimCodeHash: await hashClaimCode(code) }] })
+  const port = await freePort()
+  const dataDir = join(dir, 'data')
+  const box = await startSimulatedBox(t, file, dataDir, {
+    gateway: {
+      command: process.execPath,
+      args: ['{package}/openclaw.mjs', 'gateway'],
+      port,
+      healthPath: '/healthz',
+      install: { npm, packageSpec: join(tarballs, 'openclaw-{version}.tgz'), cache: join(dir, 'npm-cache'), installTimeoutMs: 120_000, healthTimeoutMs: 15_000, retryMs: 2000 }
+    }
+  })
+  const runningVersion = async (): Promise<string | undefined> => {
+    const answer = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined)
+    return answer?.ok === true ? ((await answer.json()) as { version: string }).version : undefined
+  }
+  await fetch(`${box.setupUrl}api/wifi`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ssid: 'HomeNet', password: 'correct horse battery' }) })
+  await until('the MQTT session', () => app.devices.broker.isSubscribed(id, configTopic(id)), 30_000)
+  t.same(await installsOf('2026.9.6'), [], 'an unclaimed box downloads nothing')
+
+  const owner = await signUp(app)
+  await app.devices.claims.claimWithCode(owner.user.id, id, code)
+  await box.whenState('claimed')
+  await until('the desired version to run', async () => (await runningVersion()) === '2026.9.6', 120_000)
+  t.pass('the freshly claimed box runs OpenClaw 2026.9.6 without any command')
+  await until('the cloud to know the version', async () => { await app.devices.presence.flush(); return (await app.devices.find(id))?.gatewayVersion === '2026.9.6' })
+  t.equal((await installsOf('2026.9.6')).length, 1, 'installed once')
+
+  const desired = (await app.devices.claims.desiredConfig((await app.devices.find(id))!))
+  await publishConfig(app, id, { ...desired, version: desired.version + 1, gateway: { ...desired.gateway, version: '2026.12.0' } })
+  const failed = await until('three failed installs of a version the mirror lacks', async () => { const seen = await installsOf('2026.12.0'); return seen.length >= 3 ? seen : undefined }, 60_000)
+  t.ok(failed[1]! - failed[0]! >= 2000, `the first retry waits the retry delay (${failed[1]! - failed[0]!} ms)`)
+  t.ok(failed[2]! - failed[1]! >= 4000, `the next one twice as long (${failed[2]! - failed[1]!} ms)`)
+  t.equal(await runningVersion(), '2026.9.6', 'the running version keeps serving')
+
+  await publishConfig(app, id, { ...desired, version: desired.version + 2, gateway: { ...desired.gateway, version: '2026.10.0' } })
+  await until('the new desired version to run', async () => (await runningVersion()) === '2026.10.0', 120_000)
+  // The switch is over once the box's own health check saw it: stopping the box earlier would cut the upgrade short.
+  await box.gateway!.whenHealthy(30_000)
+  t.pass('a new desired version is followed at once, without waiting out the backoff')
 })

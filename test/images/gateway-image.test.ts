@@ -6,7 +6,7 @@ import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { docker as dockerEngine, dockerImage, requireComponents } from '../helpers/components.js'
-import { GATEWAY_CONFIG_PATH, GATEWAY_PORT, GATEWAY_STATE_DIR, gatewayConfig } from '../../plugins/tenants/gateway-config.js'
+import { GATEWAY_CONFIG_PATH, GATEWAY_PORT, GATEWAY_STATE_DIR, gatewayConfig } from '../../server/gateway-config.js'
 import { createNetwork, docker, memoryUsage, runContainer, waitForStatus } from '../helpers/docker.js'
 
 // Keep in step with OPENCLAW_VERSION in scripts/images/build-gateway-image.sh.

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { GATEWAY_CONFIG_PATH, GATEWAY_PORT, gatewayConfig } from '../../plugins/tenants/gateway-config.js'
+import { GATEWAY_CONFIG_PATH, GATEWAY_PORT, gatewayConfig } from '../../server/gateway-config.js'
 
 t.test('tenant behind the router: trusted-proxy auth for the owner only', async (t) => {
   const config = gatewayConfig({

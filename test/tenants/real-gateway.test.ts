@@ -6,7 +6,7 @@
 import t from 'tap'
 import { scheduler } from '../../plugins/scheduler/index.js'
 import { Tenant } from '../../plugins/tenants/entities.js'
-import { GATEWAY_STATE_DIR } from '../../plugins/tenants/gateway-config.js'
+import { GATEWAY_STATE_DIR } from '../../server/gateway-config.js'
 import { tenants } from '../../plugins/tenants/index.js'
 import { authHeaders, buildAuthApp, signUp } from '../helpers/auth.js'
 import { docker as dockerEngine, dockerImage, requireComponents } from '../helpers/components.js'

@@ -46,6 +46,6 @@ export const deviceFlowRoutes = (flow: DeviceFlow): FastifyPluginAsyncTypebox =>
       const body: DevicePollError = { statusCode: 400, code: outcome.error.toUpperCase(), error: outcome.error, message: POLL_MESSAGES[outcome.error], interval: outcome.interval }
       return await reply.code(400).send(body)
     }
-    return viewDeviceStatus(outcome.claimed, devices.claims.desiredConfig(outcome.claimed))
+    return viewDeviceStatus(outcome.claimed, await devices.claims.desiredConfig(outcome.claimed))
   })
 }

@@ -1,4 +1,4 @@
-// OpenClaw gateway configuration for a tenant behind the openclaw-cloud router (ARCHITECTURE §3
+// OpenClaw gateway configuration for an instance behind the openclaw-cloud router (ARCHITECTURE §3
 // "Routing"). Pure: options in, the JSON object for `openclaw.json` out. Write it to
 // GATEWAY_CONFIG_PATH inside the container (the state dir mounted at /home/node/.openclaw).
 //
@@ -158,4 +158,26 @@ export function gatewayConfig (options: GatewayConfigOptions): OpenClawGatewayCo
     discovery: { mdns: { mode: options.mdns ?? 'off' } },
     update: { checkOnStart: options.updateCheckOnStart ?? false }
   }
+}
+
+/** What the owner changes in a gateway's config: who is let in (with admin for the session) and from which origin. */
+export interface OwnerGatewaySettings {
+  auth: {
+    trustedProxy: { allowUsers: string[] }
+    identityScopes?: Record<string, OperatorScope[]>
+  }
+  controlUi?: { allowedOrigins: string[] }
+}
+
+/**
+ * The owner's part of `gatewayConfig` alone, for a box: the box enforces the rest itself
+ * (loopback bind, its trusted proxy) and deep-merges these into its own `openclaw.json`.
+ * `owner` is the identity the router sends in `x-forwarded-user`; `origin` the box's URL.
+ */
+export function ownerGatewaySettings (owner: string, origin: string): OwnerGatewaySettings {
+  const { gateway } = gatewayConfig({ trustedProxies: ['127.0.0.1'], allowLoopback: true, allowUsers: [owner], allowedOrigins: [origin] })
+  const settings: OwnerGatewaySettings = { auth: { trustedProxy: { allowUsers: gateway.auth.trustedProxy.allowUsers } } }
+  if (gateway.auth.identityScopes !== undefined) settings.auth.identityScopes = gateway.auth.identityScopes
+  if (gateway.controlUi !== undefined) settings.controlUi = gateway.controlUi
+  return settings
 }
