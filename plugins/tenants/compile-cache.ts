@@ -10,7 +10,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import path from 'node:path'
 import { COMPILE_CACHE_DIR, COMPILE_CACHE_MOUNT, compileCacheVolumeName, GATEWAY_ENV, hardening, TENANT_UID } from './container-spec.js'
 import { statusOf, tolerate } from './executors.js'
-import { GATEWAY_CONFIG_PATH, GATEWAY_PORT, GATEWAY_STATE_DIR, gatewayConfig } from './gateway-config.js'
+import { GATEWAY_CONFIG_PATH, GATEWAY_PORT, GATEWAY_STATE_DIR, gatewayConfig } from '../../server/gateway-config.js'
 import { LABEL_INSTALLATION } from './installation.js'
 import { tar } from './tar.js'
 
