@@ -41,6 +41,12 @@ export interface GatewaySupervisor {
   logs: () => string[]
 }
 
+/** A wait for a healthy gateway ended because the gateway was stopped (the box stops or is released). */
+export class GatewayStopped extends Error {
+  override readonly name = 'GatewayStopped'
+  constructor () { super('the gateway was stopped') }
+}
+
 export function createGatewaySupervisor (options: GatewayOptions): GatewaySupervisor {
   const { log } = options
   const healthInterval = options.healthIntervalMs ?? 5000
@@ -61,7 +67,10 @@ export function createGatewaySupervisor (options: GatewayOptions): GatewaySuperv
   let healthTimer: NodeJS.Timeout | undefined
   let retryTimer: NodeJS.Timeout | undefined
   const lines: string[] = []
-  const healthyWaiters = new Set<() => void>()
+  /** Who waits for `running`: told on success, or failed at once when the gateway is stopped. */
+  const healthyWaiters = new Set<{ healthy: () => void, stopped: () => void }>()
+  /** Counts stop() calls, so a restart that a stop overtook does not start the gateway again. */
+  let stops = 0
 
   const keep = (stream: 'out' | 'err', chunk: Buffer): void => {
     for (const line of chunk.toString().split('\n')) {
@@ -75,7 +84,7 @@ export function createGatewaySupervisor (options: GatewayOptions): GatewaySuperv
     if (next === status) return
     log.info({ from: status, to: next, restarts }, 'gateway status')
     status = next
-    if (next === 'running') for (const resolve of healthyWaiters) resolve()
+    if (next === 'running') for (const waiter of healthyWaiters) waiter.healthy()
   }
 
   async function healthy (): Promise<boolean> {
@@ -164,18 +173,22 @@ export function createGatewaySupervisor (options: GatewayOptions): GatewaySuperv
       scheduleCheck()
     },
     async stop () {
+      stops++
       wanted = false
       clearTimeout(healthTimer)
       clearTimeout(retryTimer)
+      for (const waiter of healthyWaiters) waiter.stopped()
       await terminate()
       child = undefined
       setStatus('stopped')
     },
     async restart (timeoutMs = startTimeout) {
+      const stopsBefore = stops
       clearTimeout(retryTimer)
       wanted = false
       await terminate()
       child = undefined
+      if (stops !== stopsBefore) throw new GatewayStopped()
       wanted = true
       exits = []
       restarts++
@@ -186,9 +199,13 @@ export function createGatewaySupervisor (options: GatewayOptions): GatewaySuperv
     whenHealthy (timeoutMs) {
       if (status === 'running') return Promise.resolve()
       return new Promise((resolve, reject) => {
-        const done = (): void => { clearTimeout(timer); healthyWaiters.delete(done); resolve() }
-        const timer = setTimeout(() => { healthyWaiters.delete(done); reject(new Error(`gateway not healthy within ${timeoutMs} ms`)) }, timeoutMs)
-        healthyWaiters.add(done)
+        const settle = (outcome: () => void): void => { clearTimeout(timer); healthyWaiters.delete(waiter); outcome() }
+        const waiter = {
+          healthy: () => { settle(resolve) },
+          stopped: () => { settle(() => { reject(new GatewayStopped()) }) }
+        }
+        const timer = setTimeout(() => { settle(() => { reject(new Error(`gateway not healthy within ${timeoutMs} ms`)) }) }, timeoutMs)
+        healthyWaiters.add(waiter)
       })
     },
     logs: () => [...lines]

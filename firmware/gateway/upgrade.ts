@@ -4,7 +4,7 @@
 // failed one removed. Only the running version and the one before it are kept on disk.
 import type { Logger } from 'pino'
 import type { CommandOutcome } from '../cloud/link.js'
-import type { GatewaySupervisor } from './supervisor.js'
+import { GatewayStopped, type GatewaySupervisor } from './supervisor.js'
 import type { GatewayVersions } from './versions.js'
 
 export interface GatewayUpgrader {
@@ -46,7 +46,13 @@ export function createGatewayUpgrader (options: GatewayUpgraderOptions): Gateway
     }
     try {
       await gateway.restart(options.healthTimeoutMs)
-    } catch {
+    } catch (err) {
+      if (err instanceof GatewayStopped) {
+        // Stopped mid-upgrade (the box stops or is released): the new version is unproven, so the
+        // last known good one stays current, and nothing is started.
+        if (previous !== undefined) { await versions.activate(previous); options.onVersion(previous) }
+        return { status: 'failed', message: `the gateway was stopped before openclaw ${version} became healthy; ${previous === undefined ? 'it stays installed' : `openclaw ${previous} stays current`}`, output: { version: previous ?? version, rolledBack: previous !== undefined } }
+      }
       log.error({ version, previous }, 'new gateway version not healthy; rolling back')
       if (previous === undefined) {
         return { status: 'failed', message: `openclaw ${version} did not become healthy within ${seconds}, and there is no previous version to roll back to`, output: { version, rolledBack: false } }

@@ -71,3 +71,17 @@ t.test('a gateway that ignores SIGTERM is killed after the grace period', async 
   t.equal(gateway.status, 'stopped')
   t.match(gateway.logs().join('\n'), /ignoring SIGTERM/)
 })
+
+t.test('stopping ends a wait for health at once, and nothing is started after the stop', async (t) => {
+  // Health is asked of a port nothing listens on: this gateway never becomes healthy.
+  const gateway = await supervisor(t, 'ok', { healthUrl: `http://127.0.0.1:${await freePort()}/healthz` })
+  gateway.start()
+  const restarting = gateway.restart(600_000)
+  await until('the restarted process', () => gateway.pid !== undefined)
+  const stopped = gateway.stop()
+  await t.rejects(restarting, { name: 'GatewayStopped', message: 'the gateway was stopped' }, 'the waiting restart learns of the stop, not ten minutes later')
+  await stopped
+  t.equal(gateway.status, 'stopped')
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  t.equal(gateway.pid, undefined, 'no gateway process was started after the stop')
+})
