@@ -14,6 +14,7 @@ import type { ConfigInput } from '../../server/config.js'
 import type { Dialect } from '../../server/db.js'
 import { devices } from '../../plugins/devices/index.js'
 import { buildAuthApp } from '../helpers/auth.js'
+import { writeCredentials, type TestCredentials } from '../helpers/box.js'
 import { freePort } from '../helpers/process.js'
 export { until as waitFor } from '../helpers/wait.js'
 
@@ -79,6 +80,22 @@ export async function registerClaimableBox (app: FastifyInstance): Promise<Box &
 
 export function mqttUrl (app: FastifyInstance): string {
   return `mqtt://127.0.0.1:${app.devices.broker.port}`
+}
+
+/**
+ * A factory credential file for a simulated box (in `dir`), its box registered with `app` as the
+ * factory registers a batch, pointing at `app` unless `serverUrl` says otherwise.
+ */
+export async function registeredBoxCredentials (app: FastifyInstance, dir: string, serverUrl = app.config.publicUrl): Promise<TestCredentials & { claimCode: string }> {
+  const written = await writeCredentials(dir, { serverUrl, mqttUrl: mqttUrl(app) })
+  const { credentials } = written
+  const claimCode = generateClaimCode()
+  await app.devices.registerBatch({
+    batchId: credentials.batchId,
+    model: credentials.model,
+    devices: [{ deviceId: credentials.deviceId, publicKey: credentials.publicKey, claimCodeHash: await hashClaimCode(claimCode) }]
+  })
+  return { ...written, claimCode }
 }
 
 /** Connects a box with mqtt.js; rejects with the CONNACK refusal. No automatic reconnects. */

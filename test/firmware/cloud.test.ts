@@ -3,13 +3,11 @@
 import type { FastifyInstance } from 'fastify'
 import { join } from 'node:path'
 import t from 'tap'
-import { generateClaimCode, hashClaimCode } from '../../protocol/claim-code.js'
 import type { DesiredConfig } from '../../protocol/payloads.js'
 import { configTopic } from '../../protocol/topics.js'
-import { startDevicesApp, mqttUrl } from '../devices/helpers.js'
+import { startDevicesApp, registeredBoxCredentials } from '../devices/helpers.js'
 import { tempDir } from '../helpers/app.js'
 import { startSimulatedBox, until } from '../helpers/box-app.js'
-import { writeCredentials } from '../helpers/box.js'
 import { freePort } from '../helpers/process.js'
 
 const FAKE_GATEWAY = join(import.meta.dirname, 'fixtures', 'fake-gateway.mjs')
@@ -25,12 +23,7 @@ async function commandState (app: FastifyInstance, deviceId: string, id: string)
 t.test('a box joins the cloud, is claimed, runs its gateway and obeys commands', async (t) => {
   const app = await startDevicesApp(t)
   const dir = await tempDir(t, 'box-cloud-')
-  const { file, credentials } = await writeCredentials(dir, { serverUrl: app.config.publicUrl, mqttUrl: mqttUrl(app) })
-  await app.devices.registerBatch({
-    batchId: credentials.batchId,
-    model: credentials.model,
-    devices: [{ deviceId: credentials.deviceId, publicKey: credentials.publicKey, claimCodeHash: await hashClaimCode(generateClaimCode()) }]
-  })
+  const { file, credentials } = await registeredBoxCredentials(app, dir)
   const id = credentials.deviceId
   const gatewayPort = await freePort()
   const box = await startSimulatedBox(t, file, join(dir, 'data'), {
@@ -80,13 +73,8 @@ t.test('while the cloud is down the gateway keeps running, and the box reconnect
   const dir = await tempDir(t, 'box-outage-')
   const config = { databaseUrl: `sqlite:${join(dir, 'cloud.sqlite')}`, mqttPort: await freePort() }
   const first = await startDevicesApp(t, { config })
-  const { file, credentials } = await writeCredentials(dir, { serverUrl: first.config.publicUrl, mqttUrl: mqttUrl(first) })
+  const { file, credentials } = await registeredBoxCredentials(first, dir)
   const id = credentials.deviceId
-  await first.devices.registerBatch({
-    batchId: credentials.batchId,
-    model: credentials.model,
-    devices: [{ deviceId: id, publicKey: credentials.publicKey, claimCodeHash: await hashClaimCode(generateClaimCode()) }]
-  })
   const box = await startSimulatedBox(t, file, join(dir, 'data'), {
     gateway: { command: process.execPath, args: [FAKE_GATEWAY], port: await freePort(), healthPath: '/healthz' }
   })

@@ -7,13 +7,11 @@ import t, { type Test } from 'tap'
 import type { Box } from '../../firmware/daemon.js'
 import { screenFor } from '../../firmware/screens.js'
 import { SNAPSHOT_VERSION, type BoxSnapshot } from '../../firmware/state/machine.js'
-import { generateClaimCode, hashClaimCode } from '../../protocol/claim-code.js'
 import type { ConfigInput } from '../../server/config.js'
-import { listenDevicesApp, mqttUrl } from '../devices/helpers.js'
+import { listenDevicesApp, registeredBoxCredentials } from '../devices/helpers.js'
 import { tempDir } from '../helpers/app.js'
 import { authHeaders, signUp } from '../helpers/auth.js'
 import { displayFile, startSimulatedBox, until } from '../helpers/box-app.js'
-import { writeCredentials } from '../helpers/box.js'
 import { decide, openDeviceLink, signedInBrowser } from '../helpers/device-approval.js'
 import { decodeQrImage } from '../helpers/qr.js'
 
@@ -23,13 +21,7 @@ interface Setup { app: FastifyInstance, origin: string, box: Box, dataDir: strin
 async function onlineBox (t: Test, config: Partial<ConfigInput> = {}): Promise<Setup> {
   const { app, origin } = await listenDevicesApp(t, { deviceClaimPollInterval: 1, authRateLimit: 1000, ...config })
   const dir = await tempDir(t, 'box-device-flow-')
-  const { file, credentials } = await writeCredentials(dir, { serverUrl: origin, mqttUrl: mqttUrl(app) })
-  const labelCode = generateClaimCode()
-  await app.devices.registerBatch({
-    batchId: credentials.batchId,
-    model: credentials.model,
-    devices: [{ deviceId: credentials.deviceId, publicKey: credentials.publicKey, claimCodeHash: await hashClaimCode(labelCode) }]
-  })
+  const { file, claimCode: labelCode } = await registeredBoxCredentials(app, dir, origin)
   const dataDir = join(dir, 'data')
   const box = await startSimulatedBox(t, file, dataDir, { claimRetryMs: 300 })
   await fetch(`${box.setupUrl}api/wifi`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ssid: 'HomeNet', password: 'correct horse battery' }) })

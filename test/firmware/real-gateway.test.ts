@@ -10,18 +10,16 @@ import { promisify } from 'node:util'
 import t from 'tap'
 import { createGatewayVersions, DEFAULT_INSTALL, gatewayRoot } from '../../firmware/gateway/versions.js'
 import { devices } from '../../plugins/devices/index.js'
-import { generateClaimCode, hashClaimCode } from '../../protocol/claim-code.js'
 import { configTopic } from '../../protocol/topics.js'
 import { boxSlug } from '../../protocol/tunnel.js'
 import { instanceUrl } from '../../server/config.js'
-import { mqttUrl } from '../devices/helpers.js'
+import { registeredBoxCredentials } from '../devices/helpers.js'
 import { tempDir } from '../helpers/app.js'
 import { signUp } from '../helpers/auth.js'
 import { startSimulatedBox, until } from '../helpers/box-app.js'
-import { writeCredentials } from '../helpers/box.js'
 import { requireComponents, type Component } from '../helpers/components.js'
-import { cookieHeader, freePort, nextJson, openWebSocket, request } from '../helpers/local-hosts.js'
-import { BROWSER, buildRouterApp, signInOnInstance } from '../helpers/routing.js'
+import { cookieHeader, freePort, request } from '../helpers/local-hosts.js'
+import { BROWSER, buildRouterApp, connectAsControlUi, signInOnInstance } from '../helpers/routing.js'
 
 const run = promisify(execFile)
 const CACHE = process.env.OPENCLAW_CLOUD_CACHE ?? '/var/cache/openclaw-cloud'
@@ -36,19 +34,13 @@ t.setTimeout(START_TIMEOUT_MS + 120_000)
 
 const fileComponent = (name: string, path: string): Component => ({ name: `${name} at ${path} (scripts/build-images.sh gateway makes it)`, probe: () => access(path) })
 
-interface Frame { type: string, event?: string, id?: string, ok?: boolean, payload?: Record<string, unknown>, error?: { code?: string, message?: string } }
 
 t.test('the owner reaches the real OpenClaw gateway on their box through the tunnel', { timeout: START_TIMEOUT_MS + 90_000 }, async (t) => {
   if (!(await requireComponents(t, fileComponent('Node 24', NODE24), fileComponent(`openclaw ${VERSION}`, join(OPENCLAW_TREE, 'lib', 'node_modules', 'openclaw', 'openclaw.mjs'))))) return
   const app = await buildRouterApp(t, { mqttHost: '127.0.0.1', mqttPort: 0 }, [devices])
   const dir = await tempDir(t, 'box-openclaw-')
-  const { file, credentials } = await writeCredentials(dir, { serverUrl: app.config.publicUrl, mqttUrl: mqttUrl(app) })
+  const { file, credentials } = await registeredBoxCredentials(app, dir)
   const id = credentials.deviceId
-  await app.devices.registerBatch({
-    batchId: credentials.batchId,
-    model: credentials.model,
-    devices: [{ deviceId: id, publicKey: credentials.publicKey, claimCodeHash: await hashClaimCode(generateClaimCode()) }]
-  })
   const owner = await signUp(app)
   await app.devices.claims.claimApprovedByDeviceFlow(owner.user.id, id)
   const origin = instanceUrl(app.config, boxSlug(id))
@@ -125,27 +117,8 @@ t.test('the owner reaches the real OpenClaw gateway on their box through the tun
   const buildId = /data-openclaw-control-ui-build-id="([^"]+)"/.exec(ui.body)?.[1]?.replace(/-[0-9a-f]{64}$/, '')
   t.ok(buildId, `the Control UI build id: ${buildId}`)
 
-  const socket = await openWebSocket(`${origin.replace(/^http/, 'ws')}/`, { cookie, origin })
-  t.teardown(() => { socket.close() })
-  const challenge = await nextJson<Frame>(socket)
+  const { challenge, hello } = await connectAsControlUi(t, origin, cookie, buildId, 'box-test')
   t.equal(challenge.event, 'connect.challenge', JSON.stringify(challenge))
-  socket.send(JSON.stringify({
-    type: 'req',
-    id: 'connect-1',
-    method: 'connect',
-    params: {
-      minProtocol: 4,
-      maxProtocol: 4,
-      client: { id: 'openclaw-control-ui', version: 'box-test', platform: 'web', mode: 'ui', buildId },
-      role: 'operator',
-      scopes: [],
-      caps: [],
-      locale: 'en-US',
-      userAgent: 'openclaw-cloud box test'
-    }
-  }))
-  let hello = await nextJson<Frame>(socket)
-  while (hello.type === 'event') hello = await nextJson<Frame>(socket)
   t.equal(hello.ok, true, JSON.stringify(hello).slice(0, 500))
   t.equal(hello.payload?.type, 'hello-ok')
   const auth = hello.payload?.auth as { method?: string, role?: string, scopes?: string[] } | undefined

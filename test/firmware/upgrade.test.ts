@@ -8,14 +8,12 @@ import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
-import { generateClaimCode, hashClaimCode } from '../../protocol/claim-code.js'
 import type { DesiredConfig } from '../../protocol/payloads.js'
 import { configTopic } from '../../protocol/topics.js'
 import { gatewayRoot } from '../../firmware/gateway/versions.js'
-import { startDevicesApp, mqttUrl } from '../devices/helpers.js'
+import { startDevicesApp, registeredBoxCredentials } from '../devices/helpers.js'
 import { tempDir } from '../helpers/app.js'
 import { startSimulatedBox, until } from '../helpers/box-app.js'
-import { writeCredentials } from '../helpers/box.js'
 import { signUp } from '../helpers/auth.js'
 import { freePort } from '../helpers/process.js'
 
@@ -53,13 +51,8 @@ t.test('upgrade-gateway installs, switches, rolls back and reports the running v
   await packOpenClaw(tarballs, '2026.9.6', true)
   await packOpenClaw(tarballs, '2026.10.0', true)
   await packOpenClaw(tarballs, '2026.11.0', false)
-  const { file, credentials } = await writeCredentials(dir, { serverUrl: app.config.publicUrl, mqttUrl: mqttUrl(app) })
+  const { file, credentials } = await registeredBoxCredentials(app, dir)
   const id = credentials.deviceId
-  await app.devices.registerBatch({
-    batchId: credentials.batchId,
-    model: credentials.model,
-    devices: [{ deviceId: id, publicKey: credentials.publicKey, claimCodeHash: await hashClaimCode(generateClaimCode()) }]
-  })
   const port = await freePort()
   const dataDir = join(dir, 'data')
   const box = await startSimulatedBox(t, file, dataDir, {
@@ -172,10 +165,8 @@ t.test('a claimed box installs the cloud\'s desired version by itself, and backs
   const installsOf = async (version: string): Promise<number[]> => (await readFile(attempts, 'utf8').catch(() => '')).split('\n')
     .filter((line) => line.includes(`openclaw-${version}.tgz`)).map((line) => Number(line.split(' ')[0]))
 
-  const { file, credentials } = await writeCredentials(dir, { serverUrl: app.config.publicUrl, mqttUrl: mqttUrl(app) })
+  const { file, credentials, claimCode: code } = await registeredBoxCredentials(app, dir)
   const id = credentials.deviceId
-  const code = generateClaimCode()
-  await app.devices.registerBatch({ batchId: credentials.batchId, model: credentials.model, devices: [{ deviceId: id, publicKey: credentials.publicKey, claimCodeHash: await hashClaimCode(code) }] })
   const port = await freePort()
   const dataDir = join(dir, 'data')
   const box = await startSimulatedBox(t, file, dataDir, {

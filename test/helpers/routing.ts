@@ -10,7 +10,7 @@ import { instanceUrl, type ConfigInput } from '../../server/config.js'
 import type { ServerPlugin } from '../../server/plugins.js'
 import { authHeaders, buildAuthApp, type SignedInUser } from './auth.js'
 import type { TestContext } from './app.js'
-import { cookieHeader, cookiesOf, freePort, request } from './local-hosts.js'
+import { cookieHeader, cookiesOf, freePort, nextJson, openWebSocket, request } from './local-hosts.js'
 export { removeTenantResources } from './docker.js'
 
 export const BROWSER = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' }
@@ -79,4 +79,37 @@ export async function signInOnInstance (instanceUrl: string, consoleCookie: stri
   const callback = await request(authorize.headers.location, { headers: { ...BROWSER, cookie: cookieHeader(instanceJar) } })
   hops.push({ url: authorize.headers.location, status: callback.status, location: callback.headers.location })
   return { jar: { ...instanceJar, ...cookiesOf(callback) }, hops, final: { status: callback.status, location: callback.headers.location } }
+}
+
+/** One frame of OpenClaw's gateway WebSocket protocol. */
+export interface GatewayFrame { type: string, event?: string, id?: string, ok?: boolean, payload?: Record<string, unknown>, error?: { code?: string, message?: string } }
+
+/**
+ * The Control UI's WebSocket handshake with a real OpenClaw gateway behind the router, as the
+ * browser makes it: reads the gateway's first frame (its `connect.challenge`), sends `connect` as
+ * the Control UI of `buildId` with no token, and returns that first frame and the answer (events
+ * in between skipped). `client` names the test in the connect's version and user agent.
+ */
+export async function connectAsControlUi (t: TestContext, origin: string, cookie: string, buildId: string | undefined, client: string): Promise<{ challenge: GatewayFrame, hello: GatewayFrame }> {
+  const socket = await openWebSocket(`${origin.replace(/^http/, 'ws')}/`, { cookie, origin })
+  t.teardown(() => { socket.close() })
+  const challenge = await nextJson<GatewayFrame>(socket)
+  socket.send(JSON.stringify({
+    type: 'req',
+    id: 'connect-1',
+    method: 'connect',
+    params: {
+      minProtocol: 4,
+      maxProtocol: 4,
+      client: { id: 'openclaw-control-ui', version: client, platform: 'web', mode: 'ui', buildId },
+      role: 'operator',
+      scopes: [],
+      caps: [],
+      locale: 'en-US',
+      userAgent: `openclaw-cloud ${client}`
+    }
+  }))
+  let hello = await nextJson<GatewayFrame>(socket)
+  while (hello.type === 'event') hello = await nextJson<GatewayFrame>(socket)
+  return { challenge, hello }
 }

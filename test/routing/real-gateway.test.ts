@@ -7,8 +7,8 @@ import t from 'tap'
 import { authHeaders, signUp } from '../helpers/auth.js'
 import { docker as dockerEngine, dockerImage, requireComponents } from '../helpers/components.js'
 import { docker } from '../helpers/docker.js'
-import { cookieHeader, nextJson, openWebSocket, request } from '../helpers/local-hosts.js'
-import { BROWSER, buildRouterApp, createInstance, removeTenantResources, signInOnInstance } from '../helpers/routing.js'
+import { cookieHeader, openWebSocket, request } from '../helpers/local-hosts.js'
+import { BROWSER, buildRouterApp, connectAsControlUi, createInstance, removeTenantResources, signInOnInstance } from '../helpers/routing.js'
 
 const VERSION = process.env.OPENCLAW_VERSION ?? '2026.9.6'
 const IMAGE = process.env.OPENCLAW_GATEWAY_IMAGE ?? `openclaw-cloud/openclaw:${VERSION}`
@@ -17,7 +17,6 @@ const GIB = 1024 ** 3
 const START_TIMEOUT_MS = Number(process.env.OPENCLAW_GATEWAY_START_TIMEOUT_MS ?? 300_000)
 t.setTimeout(START_TIMEOUT_MS + 120_000)
 
-interface Frame { type: string, event?: string, id?: string, ok?: boolean, payload?: Record<string, unknown>, error?: { code?: string, message?: string } }
 
 t.test('the real OpenClaw gateway through the router', { timeout: START_TIMEOUT_MS + 90_000 }, async (t) => {
   if (!(await requireComponents(t, dockerEngine, dockerImage(IMAGE)))) return
@@ -65,27 +64,8 @@ t.test('the real OpenClaw gateway through the router', { timeout: START_TIMEOUT_
 
   // The Control UI's WebSocket: a device-less browser session is admitted on the proxy identity and
   // gets the owner's identityScopes (operator.admin) without a token or a pairing request.
-  const socket = await openWebSocket(`${origin.replace(/^http/, 'ws')}/`, { cookie, origin })
-  t.teardown(() => { socket.close() })
-  const challenge = await nextJson<Frame>(socket)
+  const { challenge, hello } = await connectAsControlUi(t, origin, cookie, buildId, 'routing-test')
   t.equal(challenge.event, 'connect.challenge', JSON.stringify(challenge))
-  socket.send(JSON.stringify({
-    type: 'req',
-    id: 'connect-1',
-    method: 'connect',
-    params: {
-      minProtocol: 4,
-      maxProtocol: 4,
-      client: { id: 'openclaw-control-ui', version: 'routing-test', platform: 'web', mode: 'ui', buildId },
-      role: 'operator',
-      scopes: [],
-      caps: [],
-      locale: 'en-US',
-      userAgent: 'openclaw-cloud routing test'
-    }
-  }))
-  let hello = await nextJson<Frame>(socket)
-  while (hello.type === 'event') hello = await nextJson<Frame>(socket)
   t.equal(hello.ok, true, JSON.stringify(hello).slice(0, 500))
   t.equal(hello.payload?.type, 'hello-ok')
   const auth = hello.payload?.auth as { role?: string, scopes?: string[] } | undefined

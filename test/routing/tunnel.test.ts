@@ -19,14 +19,12 @@ import { metrics } from '../../plugins/metrics/index.js'
 import { routing } from '../../plugins/routing/index.js'
 import { scheduler } from '../../plugins/scheduler/index.js'
 import { tenants } from '../../plugins/tenants/index.js'
-import { hashClaimCode, generateClaimCode } from '../../protocol/claim-code.js'
 import { generateDeviceKeyPair } from '../../protocol/device-keys.js'
 import { boxSlug, TUNNEL_MAX_STREAMS, TUNNEL_PATH } from '../../protocol/tunnel.js'
 import { instanceUrl, type ConfigInput } from '../../server/config.js'
-import { mqttUrl, registerBoxes, type Box } from '../devices/helpers.js'
+import { registerBoxes, registeredBoxCredentials, type Box } from '../devices/helpers.js'
 import { tempDir, type TestContext } from '../helpers/app.js'
 import { startSimulatedBox } from '../helpers/box-app.js'
-import { writeCredentials } from '../helpers/box.js'
 import { authHeaders, buildAuthApp, signUp } from '../helpers/auth.js'
 import { startStandInGateway, type GatewayAnswer, type StandInGateway } from '../helpers/box-gateway.js'
 import { cookieHeader, freePort, nextJson, openWebSocket, request } from '../helpers/local-hosts.js'
@@ -271,13 +269,8 @@ t.test('a busy box: at most TUNNEL_MAX_STREAMS streams at once, the rest wait, n
 t.test('a simulated box opens its tunnel when claimed and closes it when released', async (t) => {
   const app = await startApp(t)
   const dir = await tempDir(t, 'box-tunnel-')
-  const { file, credentials } = await writeCredentials(dir, { serverUrl: app.config.publicUrl, mqttUrl: mqttUrl(app) })
+  const { file, credentials } = await registeredBoxCredentials(app, dir)
   const id = credentials.deviceId
-  await app.devices.registerBatch({
-    batchId: credentials.batchId,
-    model: credentials.model,
-    devices: [{ deviceId: id, publicKey: credentials.publicKey, claimCodeHash: await hashClaimCode(generateClaimCode()) }]
-  })
   const owner = await signUp(app)
   const gatewayPort = await freePort()
   const box = await startSimulatedBox(t, file, join(dir, 'data'), {

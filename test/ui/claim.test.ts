@@ -6,11 +6,11 @@
 import { join } from 'node:path'
 import t from 'tap'
 import { devices } from '../../plugins/devices/index.js'
-import { buildClaimUrl, generateClaimCode, hashClaimCode } from '../../protocol/claim-code.js'
+import { buildClaimUrl } from '../../protocol/claim-code.js'
 import { tempDir } from '../helpers/app.js'
 import { signUp } from '../helpers/auth.js'
 import { startSimulatedBox, until } from '../helpers/box-app.js'
-import { writeCredentials } from '../helpers/box.js'
+import { registeredBoxCredentials } from '../devices/helpers.js'
 import { launchChromium, PHONE, requireConsoleBuild, screenshot, startConsoleServer, watchConsole } from '../helpers/browser.js'
 import { chromium, requireComponents } from '../helpers/components.js'
 import { freePort } from '../helpers/process.js'
@@ -25,14 +25,8 @@ t.test('claiming a box from its label on a phone', async (t) => {
   const { app, url } = await startConsoleServer(t, { installed: [devices], config: { mqttHost: '127.0.0.1', mqttPort: 0 } })
   await app.ready()
   const dir = await tempDir(t, 'ui-claim-')
-  const { file, credentials } = await writeCredentials(dir, { serverUrl: url, mqttUrl: `mqtt://127.0.0.1:${app.devices.broker.port}` })
+  const { file, credentials, claimCode: code } = await registeredBoxCredentials(app, dir, url)
   const deviceId = credentials.deviceId
-  const code = generateClaimCode()
-  await app.devices.registerBatch({
-    batchId: credentials.batchId,
-    model: credentials.model,
-    devices: [{ deviceId, publicKey: credentials.publicKey, claimCodeHash: await hashClaimCode(code) }]
-  })
   const box = await startSimulatedBox(t, file, join(dir, 'data'), {
     gateway: { command: process.execPath, args: [FAKE_GATEWAY], port: await freePort(), healthPath: '/healthz' }
   })
