@@ -9,7 +9,7 @@ const outcomeLabel = (outcome: string): string => outcome.replace('-', '_')
 export function collectRouter (app: FastifyInstance, registry: Registry): void {
   new Counter({
     name: 'openclaw_cloud_proxy_requests_total',
-    help: 'Requests and WebSocket upgrades the router proxied to instances, by protocol (http, websocket) and outcome: forwarded (the instance answered), unreachable (connection failed, 502), timeout (no answer in ROUTING_UPSTREAM_TIMEOUT, 504), client_gone (the client left first).',
+    help: 'Requests and WebSocket upgrades the router proxied to instances, by protocol (http, websocket) and outcome: forwarded (the instance answered), unreachable (connection failed, 502), timeout (no answer in ROUTING_UPSTREAM_TIMEOUT, 504), client_gone (the client left first), too_large (a body without a declared length went over ROUTING_BODY_LIMIT, 413).',
     labelNames: ['protocol', 'outcome'],
     registers: [registry],
     collect () {

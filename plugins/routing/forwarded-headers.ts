@@ -14,6 +14,7 @@ const IDENTITY_PREFIXES = ['x-forwarded-', 'x-auth-request-', 'x-openclaw-']
 /** Hop-by-hop headers of a plain request; an upgrade keeps `connection` and `upgrade`. */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']
 
+
 export const USER_HEADER = 'x-forwarded-user'
 
 export function isIdentityHeader (name: string): boolean {
@@ -42,7 +43,9 @@ export interface Forwarding {
 
 /** Rewrites `headers` in place for the upstream request. */
 export function rewriteRequestHeaders (headers: IncomingHttpHeaders, forwarding: Forwarding): void {
-  const keep = (name: string): boolean => forwarding.upgrade && (name === 'connection' || name === 'upgrade')
+  // `transfer-encoding` tells the proxy engine that the request has a body; the engine frames
+  // bodies itself and never forwards it (proxy.ts).
+  const keep = (name: string): boolean => name === 'transfer-encoding' || (forwarding.upgrade && (name === 'connection' || name === 'upgrade'))
   const listed = connectionListed(headers)
   for (const name of Object.keys(headers)) {
     if (isIdentityHeader(name) || (listed.includes(name) && !keep(name))) delete headers[name]
@@ -61,11 +64,10 @@ export function rewriteRequestHeaders (headers: IncomingHttpHeaders, forwarding:
   headers['x-forwarded-host'] = forwarding.host
 }
 
-/** Drops hop-by-hop headers from an instance's answer (the connection to the browser is ours). */
+/** Drops hop-by-hop headers from an instance's answer (the connection to the browser is ours, and Node frames its body). */
 export function stripResponseHopByHop (headers: IncomingHttpHeaders, keepUpgrade: boolean): void {
   for (const name of connectionListed(headers)) delete headers[name]
   for (const name of HOP_BY_HOP) {
-    if (name === 'transfer-encoding') continue // http-proxy drops it; Node re-frames the body itself.
     if (keepUpgrade && (name === 'connection' || name === 'upgrade')) continue
     delete headers[name]
   }

@@ -53,7 +53,7 @@ const routingPlugin = fp(async function routing (app) {
   const table = createRouteTable({ orm: app.orm, events: app.tenants.events, log, reloadIntervalMs: RELOAD_INTERVAL_MS })
   const cookies = createHostCookies({ secret: app.oauth.keys.csrfSecret, secure: config.publicUrl.startsWith('https:') })
   const authorizer = createLocalAuthorizer({ consoleOrigin: config.publicUrl, orm: app.orm })
-  const engine = createProxyEngine({ upstreamTimeoutMs: config.routingUpstreamTimeout })
+  const engine = createProxyEngine({ upstreamTimeoutMs: config.routingUpstreamTimeout, bodyLimit: config.routingBodyLimit })
   const activity = createActivity(app.tenants.reportActivity)
   const openSockets = new Set<Duplex>()
   // Made once every plugin is loaded (onReady), when the devices plugin's decoration is there if enabled.
@@ -119,7 +119,7 @@ const routingPlugin = fp(async function routing (app) {
     await redis?.quit().catch(() => { redis?.disconnect() })
     // Proxied WebSockets left the HTTP server's bookkeeping at the upgrade: close them here.
     for (const socket of openSockets) socket.destroy()
-    engine.close()
+    await engine.close()
   })
 }, { name: 'routing', dependencies: ['oauth', 'tenants'] })
 

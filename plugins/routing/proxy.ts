@@ -1,33 +1,43 @@
-// The proxy engine: http-proxy-3 (node-http-proxy's maintained successor) over a keep-alive agent.
-// Bodies stream both ways with backpressure and are never buffered; WebSocket upgrades are piped
-// as raw sockets. Only the agent decides how an upstream is reached (a box tunnel swaps it).
-import { Agent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { Duplex } from 'node:stream'
+// The proxy engine. Plain requests go through undici (Node's own HTTP client library): its
+// pooled keep-alive client parses and writes HTTP with far less work per request than Node's
+// http.request, which is most of what a proxy does for small answers (docs/benchmarks.md).
+// WebSocket upgrades go through http-proxy-3 (node-http-proxy's maintained successor) and are piped
+// as raw sockets. Bodies stream both ways with backpressure and are never buffered. How an upstream
+// is reached is the only thing that differs: TCP to its URL, or a connector (a box's tunnel).
+import { Agent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import { Transform, type Duplex, type Readable } from 'node:stream'
 import { createProxyServer } from 'http-proxy-3'
+import { Agent as PoolingAgent, Pool, type Dispatcher } from 'undici'
 import { stripResponseHopByHop } from './forwarded-headers.js'
 
-export type UpstreamFailure = 'unreachable' | 'timeout' | 'client-gone'
+/** What went wrong: no connection or answer, no answer in time, the client left, a chunked body over the limit. */
+export type UpstreamFailure = 'unreachable' | 'timeout' | 'client-gone' | 'too-large'
 export type ProxyOutcome = 'forwarded' | UpstreamFailure
 
 /** Plain counts of proxied requests and WebSocket upgrades by outcome, read by the metrics plugin when scraped. */
 export interface ProxyCounts { http: Record<ProxyOutcome, number>, websocket: Record<ProxyOutcome, number> }
 
-/** Where a request goes: a URL, reached by the shared keep-alive agent unless another is given (a box's tunnel). */
-export interface Upstream { target: string, agent?: Agent }
+/** Opens one connection to an upstream that is not reached over TCP (a box's tunnel); answers through `created`. */
+export type Connector = (created: (err: Error | null, connection?: Duplex) => void) => void
+
+/**
+ * Where a request goes: a URL, reached over pooled TCP connections unless a connector is given, in
+ * which case every request and upgrade gets a connection of its own from it.
+ */
+export interface Upstream { target: string, connect?: Connector }
 
 export interface ProxyEngine {
   web: (req: IncomingMessage, res: ServerResponse, upstream: Upstream, onFailure: (failure: UpstreamFailure, err: Error) => void) => void
   ws: (req: IncomingMessage, socket: Duplex, head: Buffer, upstream: Upstream, onFailure: (failure: UpstreamFailure, err: Error) => void) => void
   counts: ProxyCounts
-  close: () => void
+  close: () => Promise<void>
 }
 
 /**
  * How long an upstream connection may wait idle in the pool: below the 5 s keep-alive timeout of
  * Node's HTTP server, which OpenClaw's gateway runs, so the pool never hands out a connection the
- * gateway is closing. Node's agent cannot learn it from the gateway: the router strips the
- * hop-by-hop `Keep-Alive: timeout=5` from responses before the agent reads it, and Node 20's agent
- * ignores that hint anyway unless it has a timeout of its own.
+ * gateway is closing (undici also follows an upstream's `Keep-Alive: timeout=` hint, less 1 s).
  */
 export const UPSTREAM_IDLE_TIMEOUT_MS = 4000
 
@@ -37,86 +47,171 @@ export const UPSTREAM_IDLE_TIMEOUT_MS = 4000
  */
 const RESENDABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-function resendable (req: IncomingMessage): boolean {
-  return RESENDABLE_METHODS.has(req.method ?? '') && req.headers['transfer-encoding'] === undefined && Number(req.headers['content-length'] ?? 0) === 0
+function hasBody (req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0
 }
 
-/** What one send of a request met upstream. */
-interface Attempt { reusedSocket: boolean, answered: boolean }
+/** What undici says when a connection closed before the answer came (the upstream's close and our send crossed). */
+const CLOSED_UNDER_US = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'])
+const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
 
-export function createProxyEngine ({ upstreamTimeoutMs }: { upstreamTimeoutMs: number }): ProxyEngine {
-  const agent = new Agent({ keepAlive: true, timeout: UPSTREAM_IDLE_TIMEOUT_MS, maxSockets: 1024, maxFreeSockets: 64, scheduling: 'lifo' })
-  // xfwd off: the router sets X-Forwarded-* itself, overwriting; http-proxy would append.
-  const proxy = createProxyServer({ agent, xfwd: false, changeOrigin: false, proxyTimeout: upstreamTimeoutMs, ws: true })
-  const timedOut = new WeakSet<IncomingMessage>()
-  const attempts = new WeakMap<IncomingMessage, Attempt>()
-  const zero = (): Record<ProxyOutcome, number> => ({ forwarded: 0, unreachable: 0, timeout: 0, 'client-gone': 0 })
+class BodyTooLarge extends Error {}
+
+/**
+ * A body without a declared length (a declared one over the limit is refused before the engine is
+ * called), counted as it streams: past the limit it fails and the upload is cut off.
+ */
+function limited (req: IncomingMessage, limit: number): Readable {
+  if (req.headers['content-length'] !== undefined) return req
+  let seen = 0
+  const counted = new Transform({
+    transform (chunk: Buffer, _encoding, done) {
+      seen += chunk.length
+      if (seen > limit) done(new BodyTooLarge(`the body is over ${limit} bytes`))
+      else done(null, chunk)
+    }
+  })
+  counted.once('error', () => { req.unpipe(counted) })
+  return req.pipe(counted)
+}
+
+/** A connector's connection as Node's http client and http-proxy expect a socket; it is not TCP, so TCP tuning is a no-op. */
+function asSocket (connection: Duplex): Socket {
+  return Object.assign(connection, { setNoDelay: () => connection, setKeepAlive: () => connection, setTimeout: () => connection }) as unknown as Socket
+}
+
+/** How long a connector's connection that undici is done with may take to close by itself before it is reset. */
+const CONNECTOR_CLOSE_GRACE_MS = 5000
+
+/**
+ * undici lets go of a connection after a complete `Connection: close` answer by destroying it
+ * (with an informational "reset"). On a box's tunnel that would reset the stream (RST_STREAM) after
+ * every request, and the box's HTTP/2 server closes a session that resets streams at a high rate
+ * (Node's rapid-reset guard: a burst of 1000, then 33 per second). So such a connection is ended
+ * instead and closes once the box ends its side too; an abort or an error still resets it.
+ */
+function endsWhenDone (connection: Duplex): Duplex {
+  const reset = connection.destroy.bind(connection)
+  connection.destroy = (err?: Error) => {
+    if ((err as NodeJS.ErrnoException | undefined)?.code !== 'UND_ERR_INFO') return reset(err)
+    connection.end()
+    connection.resume()
+    setTimeout(() => reset(), CONNECTOR_CLOSE_GRACE_MS).unref()
+    return connection
+  }
+  return connection
+}
+
+/** An http.Agent for upgrades through a connector: each upgrade takes a connection of its own. */
+class ConnectorAgent extends Agent {
+  constructor (private readonly connector: Connector) {
+    super({ keepAlive: false, maxSockets: Infinity })
+  }
+
+  override createConnection (_options: unknown, created: (err: Error | null, socket?: Duplex) => void): Socket | undefined {
+    this.connector((err, connection) => { created(err, connection === undefined ? undefined : asSocket(connection)) })
+    return undefined
+  }
+}
+
+export function createProxyEngine ({ upstreamTimeoutMs, bodyLimit }: { upstreamTimeoutMs: number, bodyLimit: number }): ProxyEngine {
+  const pooled = new PoolingAgent({
+    keepAliveTimeout: UPSTREAM_IDLE_TIMEOUT_MS,
+    keepAliveMaxTimeout: UPSTREAM_IDLE_TIMEOUT_MS,
+    headersTimeout: upstreamTimeoutMs,
+    bodyTimeout: upstreamTimeoutMs,
+    connections: 1024
+  })
+  // One of each per connector, made on first use; they go with their connector (a closed tunnel).
+  const connectorPools = new WeakMap<Connector, Dispatcher>()
+  const connectorAgents = new WeakMap<Connector, Agent>()
+  const dispatcherFor = ({ target, connect }: Upstream): Dispatcher => {
+    if (connect === undefined) return pooled
+    let pool = connectorPools.get(connect)
+    if (pool === undefined) {
+      // pipelining 0: no keep-alive, so a connection is never handed to a second request; the
+      // connector decides how many may be open at once.
+      const viaConnector = (_options: unknown, created: (...args: [Error, null] | [null, Socket]) => void): void => {
+        connect((err, connection) => { if (connection === undefined) created(err ?? new Error('no connection'), null); else created(null, asSocket(endsWhenDone(connection))) })
+      }
+      pool = new Pool(target, { connect: viaConnector, pipelining: 0, headersTimeout: upstreamTimeoutMs, bodyTimeout: upstreamTimeoutMs })
+      connectorPools.set(connect, pool)
+    }
+    return pool
+  }
+  const agentFor = (connect: Connector | undefined): Agent | false => {
+    // An upgrade over TCP takes a new connection rather than a pooled one that might be closing:
+    // its request cannot be sent again, since the client's socket is already handed over.
+    if (connect === undefined) return false
+    const known = connectorAgents.get(connect)
+    if (known !== undefined) return known
+    const agent = new ConnectorAgent(connect)
+    connectorAgents.set(connect, agent)
+    return agent
+  }
+
+  const upgrades = createProxyServer({ xfwd: false, changeOrigin: false, ws: true })
+  const zero = (): Record<ProxyOutcome, number> => ({ forwarded: 0, unreachable: 0, timeout: 0, 'client-gone': 0, 'too-large': 0 })
   const counts: ProxyCounts = { http: zero(), websocket: zero() }
-  // Emitted once the request has its connection: the agent has said whether it came from the pool.
-  proxy.on('proxyReq', (proxyReq: ClientRequest, req: IncomingMessage) => {
-    attempts.set(req, { reusedSocket: proxyReq.reusedSocket, answered: false })
-    proxyReq.once('timeout', () => { timedOut.add(req) })
-  })
-  proxy.on('proxyRes', (proxyRes, req) => {
-    const attempt = attempts.get(req)
-    if (attempt !== undefined) attempt.answered = true
-    counts.http.forwarded++
-    stripResponseHopByHop(proxyRes.headers, proxyRes.statusCode === 101)
-  })
+  upgrades.on('proxyRes', (proxyRes) => { stripResponseHopByHop(proxyRes.headers, proxyRes.statusCode === 101) })
   // Emitted once the upstream accepted the upgrade and the two sockets are piped.
-  proxy.on('open', () => { counts.websocket.forwarded++ })
+  upgrades.on('open', () => { counts.websocket.forwarded++ })
   // Errors come to each call's callback; the emitter's own event would otherwise be unhandled.
-  proxy.on('error', () => undefined)
-  proxy.on('econnreset', () => undefined)
+  upgrades.on('error', () => undefined)
+  upgrades.on('econnreset', () => undefined)
 
-  const classify = (req: IncomingMessage, err: Error): UpstreamFailure =>
-    timedOut.has(req) ? 'timeout' : req.socket.destroyed && (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? 'client-gone' : 'unreachable'
-
-  /**
-   * The upstream closed a pooled keep-alive connection just as this request went out on it (its
-   * close and our send crossed): nothing was answered, so a resendable request goes again.
-   */
-  function closedUnderUs (req: IncomingMessage, res: ServerResponse, err: Error): boolean {
-    const attempt = attempts.get(req)
-    const code = (err as NodeJS.ErrnoException).code
-    return attempt !== undefined && attempt.reusedSocket && !attempt.answered && !res.headersSent &&
-      (code === 'ECONNRESET' || code === 'EPIPE') && !req.socket.destroyed && !timedOut.has(req) && resendable(req)
+  function web (req: IncomingMessage, res: ServerResponse, upstream: Upstream, onFailure: (failure: UpstreamFailure, err: Error) => void): void {
+    const dispatcher = dispatcherFor(upstream)
+    const body = hasBody(req) ? limited(req, bodyLimit) : null
+    const headers = req.headers
+    // undici frames the body itself; Node's server answered any `Expect: 100-continue` already.
+    delete headers['transfer-encoding']
+    delete headers.expect
+    const aborted = new AbortController()
+    res.once('close', () => { if (!res.writableFinished) aborted.abort() })
+    let answered = false
+    const send = (first: boolean): void => {
+      dispatcher.stream({
+        origin: upstream.target,
+        path: req.url ?? '/',
+        method: req.method as Dispatcher.HttpMethod,
+        headers: headers as Record<string, string | string[]>,
+        body,
+        signal: aborted.signal
+      }, ({ statusCode, headers: answer }) => {
+        answered = true
+        counts.http.forwarded++
+        stripResponseHopByHop(answer as IncomingHttpHeaders, false)
+        res.writeHead(statusCode, answer as IncomingHttpHeaders)
+        return res
+      }, (err) => {
+        if (err === null) return
+        const code = (err as NodeJS.ErrnoException).code ?? ''
+        if (aborted.signal.aborted || res.destroyed) { counts.http['client-gone']++; onFailure('client-gone', err); return }
+        // Once, on a new connection: another pooled one may be just as stale.
+        if (first && !answered && body === null && RESENDABLE_METHODS.has(req.method ?? '') && CLOSED_UNDER_US.has(code)) { send(false); return }
+        const failure: UpstreamFailure = err instanceof BodyTooLarge ? 'too-large' : TIMEOUTS.has(code) ? 'timeout' : 'unreachable'
+        counts.http[failure]++
+        onFailure(failure, err)
+      })
+    }
+    send(true)
   }
 
   return {
-    web (req, res, { target, agent: via = agent }, onFailure) {
-      let sends = 0
-      const send = (through: Agent | false): void => {
-        const current = ++sends
-        proxy.web(req, res, { target, agent: through }, (err) => {
-          // A send given up on can still report: its listeners stay on the client's request.
-          if (current !== sends) return
-          // Once, on a new connection: another pooled one may be just as stale.
-          if (current === 1 && closedUnderUs(req, res, err)) {
-            req.unpipe()
-            send(false)
-            return
-          }
-          const failure = classify(req, err)
-          counts.http[failure]++
-          onFailure(failure, err)
-        })
-      }
-      send(via)
-    },
-    ws (req, socket, head, { target, agent: via }, onFailure) {
-      // An upgrade takes a new connection (agent false) rather than a pooled one that might be
-      // closing: its request cannot be sent again, since the client's socket is already handed over.
-      proxy.ws(req, socket, head, { target, agent: via ?? false, proxyTimeout: 0 }, (err) => {
-        const failure = classify(req, err)
+    web,
+    ws (req, socket, head, { target, connect }, onFailure) {
+      delete req.headers['transfer-encoding']
+      upgrades.ws(req, socket, head, { target, agent: agentFor(connect), proxyTimeout: 0 }, (err) => {
+        const failure: UpstreamFailure = req.socket.destroyed && (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? 'client-gone' : 'unreachable'
         counts.websocket[failure]++
         onFailure(failure, err)
       })
     },
     counts,
-    close () {
-      proxy.close()
-      agent.destroy()
+    async close () {
+      upgrades.close()
+      await pooled.destroy()
     }
   }
 }

@@ -207,7 +207,9 @@ export function createTenantHost (options: TenantHostOptions) {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' }).end(body)
     }, () => { page(req, res, 'box-offline') })
     if (tunnel === null) return
-    engine.web(req, res, tunnel, (failure) => { if (failure !== 'client-gone') page(req, res, failure === 'timeout' ? 'gateway-timeout' : 'bad-gateway') })
+    engine.web(req, res, tunnel, (failure) => {
+      if (failure === 'too-large') { page(req, res, 'too-large', { connection: 'close' }); req.destroy() } else if (failure !== 'client-gone') page(req, res, failure === 'timeout' ? 'gateway-timeout' : 'bad-gateway')
+    })
   }
 
   function hoppedUpgrade (nodeHop: NodeHop, req: IncomingMessage, socket: Duplex, head: Buffer, slug: string, refuse: (status: number, reason: string) => void): void {
@@ -274,9 +276,9 @@ export function createTenantHost (options: TenantHostOptions) {
     const length = Number(req.headers['content-length'] ?? 0)
     if (length > config.routingBodyLimit) { page(req, res, 'too-large', { connection: 'close' }); return }
     forwardHeaders(req, route, who, next, false)
-    limitBody(req, res, config.routingBodyLimit, () => { page(req, res, 'too-large', { connection: 'close' }) })
     engine.web(req, res, next.upstream, (failure, err) => {
       if (failure === 'client-gone') return
+      if (failure === 'too-large') { page(req, res, 'too-large', { connection: 'close' }); req.destroy(); return }
       // The upstream's error code says why (ECONNREFUSED, ECONNRESET, ...); the path without its query, which may hold secrets.
       log.warn({ slug, method: req.method, path: url.split('?', 1)[0], failure, code: (err as NodeJS.ErrnoException).code, err: err.message }, 'proxied request failed')
       if (failure === 'unreachable' && route.kind === 'container') void table.refresh(route.tenantId)
@@ -328,20 +330,4 @@ export function createTenantHost (options: TenantHostOptions) {
       })
     }
   }
-}
-
-/** Bodies without a declared length are counted as they stream; past the limit the upload is cut off. */
-function limitBody (req: IncomingMessage, res: ServerResponse, limit: number, tooLarge: () => void): void {
-  if (req.headers['content-length'] !== undefined) return
-  let seen = 0
-  const count = (chunk: Buffer): void => {
-    seen += chunk.length
-    if (seen <= limit) return
-    req.off('data', count)
-    tooLarge()
-    req.destroy()
-  }
-  // A 'data' listener beside the proxy's pipe only observes; backpressure still comes from the pipe.
-  req.on('data', count)
-  res.once('close', () => { req.off('data', count) })
 }

@@ -1,11 +1,10 @@
 // Box tunnels, the server side (ARCHITECTURE §3 "Tunnel"): a box dials `GET /tunnel` (WebSocket
 // upgrade, device JWT as bearer token, checked by the devices plugin's one verifier). Over the
 // WebSocket this side runs an HTTP/2 client session; each proxied connection is a CONNECT stream
-// (RFC 9113 §8.5) to the box's gateway port, handed to the proxy engine by a per-box http.Agent, so
+// (RFC 9113 §8.5) to the box's gateway port, handed to the proxy engine by a per-box connector, so
 // the proxy code is the same as for containers. One tunnel per box: a newer one replaces the older.
-import { STATUS_CODES, Agent, type IncomingMessage } from 'node:http'
+import { STATUS_CODES, type IncomingMessage } from 'node:http'
 import { connect, type ClientHttp2Session } from 'node:http2'
-import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { FastifyBaseLogger } from 'fastify'
 import { createWebSocketStream, WebSocketServer, type WebSocket } from 'ws'
@@ -16,13 +15,14 @@ import {
 } from '../../protocol/tunnel.js'
 import { errorBody } from '../../server/errors.js'
 import type { DevicesApi } from '../devices/types.js'
+import type { Connector } from './proxy.js'
 import { createBudget, meteredStream } from './tunnel-meter.js'
 
 export interface BoxTunnel {
   deviceId: string
-  /** What the proxy is asked to reach (`http://127.0.0.1:<gateway port>`); the agent gets there through the tunnel. */
+  /** What the proxy is asked to reach (`http://127.0.0.1:<gateway port>`); `connect` gets there through the tunnel. */
   target: string
-  agent: Agent
+  connect: Connector
 }
 
 /** Plain counters for the metrics plugin. */
@@ -55,50 +55,39 @@ export interface TunnelOptions {
 }
 
 /**
- * An agent whose connections are CONNECT streams over one box's HTTP/2 session: a new stream for
- * every request, at most TUNNEL_MAX_STREAMS open at once (WebSockets included, for as long as they
- * are open), the others waiting in line. A finished stream is never handed to the next request:
- * Node's agent does that for queued requests when it has a socket limit, but the gateway behind the
- * box may be closing that connection, and a request sent on it stalled or got no answer.
+ * Opens CONNECT streams over one box's HTTP/2 session, the tunnel's connections: at most
+ * TUNNEL_MAX_STREAMS open at once (WebSockets included, for as long as they are open), the others
+ * waiting in line. The proxy engine takes a new one for every request and never reuses a finished
+ * one: the gateway behind the box may be closing that connection.
  */
-class TunnelAgent extends Agent {
-  private open = 0
-  private readonly waiting: Array<() => void> = []
+function streamOpener (session: ClientHttp2Session, authority: string): Connector {
+  let open = 0
+  const waiting: Array<() => void> = []
+  // Waiting requests learn that the session is gone (opening their stream fails).
+  session.once('close', () => { for (const start of waiting.splice(0)) start() })
 
-  constructor (private readonly session: ClientHttp2Session, private readonly authority: string) {
-    // No socket limit for Node's agent, so it sends `Connection: close` and reuses nothing; the
-    // limit is kept here, counted until each stream has closed.
-    super({ keepAlive: false, maxSockets: Infinity })
-    // Waiting requests learn that the session is gone (opening their stream fails).
-    session.once('close', () => { for (const start of this.waiting.splice(0)) start() })
-  }
-
-  // Answers through `created`, at once or when a stream of this box has closed.
-  override createConnection (_options: unknown, created: (err: Error | null, socket?: Duplex) => void): Socket | undefined {
-    if (this.open < TUNNEL_MAX_STREAMS && this.waiting.length === 0) this.openStream(created)
-    else this.waiting.push(() => { this.openStream(created) })
-    return undefined
-  }
-
-  private openStream (created: (err: Error | null, socket?: Duplex) => void): void {
+  function openStream (created: Parameters<Connector>[0]): void {
     let stream
     try {
-      stream = this.session.request({ ':method': 'CONNECT', ':authority': this.authority })
+      stream = session.request({ ':method': 'CONNECT', ':authority': authority })
     } catch (err) {
       created(err as Error) // the session closed in the meantime
       return
     }
-    this.open++
+    open++
     stream.once('close', () => {
-      this.open--
-      this.waiting.shift()?.()
+      open--
+      waiting.shift()?.()
     })
     stream.once('response', (headers) => {
       if (headers[':status'] !== 200) stream.destroy(new Error(`the box refused the connection (${headers[':status']})`))
     })
-    // The proxy tunes a WebSocket's upstream socket as TCP (Nagle, keep-alive probes); a stream is
-    // not TCP, and the agent keeps no idle connections, so those are no-ops here.
-    created(null, Object.assign(stream, { setNoDelay: () => stream, setKeepAlive: () => stream }))
+    created(null, stream)
+  }
+
+  return (created) => {
+    if (open < TUNNEL_MAX_STREAMS && waiting.length === 0) openStream(created)
+    else waiting.push(() => { openStream(created) })
   }
 }
 
@@ -142,7 +131,6 @@ export function createTunnels (options: TunnelOptions): Tunnels {
     session.once('connect', () => { session.setLocalWindowSize(TUNNEL_SESSION_WINDOW_BYTES) })
     session.on('error', (err) => { log.warn({ deviceId, err: err.message }, 'tunnel session error') })
     const authority = tunnelAuthority(port)
-    const agent = new TunnelAgent(session, authority)
 
     ws.on('pong', () => { answered = true })
     const pinger = setInterval(() => {
@@ -154,7 +142,7 @@ export function createTunnels (options: TunnelOptions): Tunnels {
     const tunnel = {
       deviceId,
       target: `http://${authority}`,
-      agent,
+      connect: streamOpener(session, authority),
       shut: () => { ws.terminate() },
       // Said, so the box behind an old tunnel that is still alive (a second copy) dials again only slowly.
       replace: () => { ws.close(TUNNEL_REPLACED_CLOSE_CODE, 'replaced by a newer tunnel of this box') }
@@ -172,7 +160,6 @@ export function createTunnels (options: TunnelOptions): Tunnels {
     // while a write is pending would trip an assertion inside Node's JSStreamSocket.
     ws.once('close', () => {
       clearInterval(pinger)
-      agent.destroy()
       if (live.get(deviceId) !== tunnel) return
       live.delete(deviceId)
       stats.sessions = live.size

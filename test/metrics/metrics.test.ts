@@ -34,6 +34,9 @@ async function scrape (app: FastifyInstance): Promise<Sample[]> {
 
 t.test('every metric reflects a session of real activity', async (t) => {
   if (!(await requireComponents(t, dockerComponent, dockerImage(STANDIN)))) return
+  // Before the app, so it runs after the app closed: a running reconciler would heal what it removes.
+  const created: string[] = []
+  t.teardown(async () => { for (const id of created) await removeTenantResources(id) })
   const app = await buildAuthApp(t, {
     installed: [devices, metrics, scheduler, tenants],
     config: {
@@ -75,10 +78,9 @@ t.test('every metric reflects a session of real activity', async (t) => {
   await app.devices.presence.flush()
 
   // An instance on the local Docker engine, up to routable.
-  const created = await app.inject({ method: 'POST', url: '/api/tenants', headers: authHeaders(alice), payload: { plan: 'free' } })
-  t.equal(created.statusCode, 202, created.body)
-  const tenant = created.json<{ id: string }>()
-  t.teardown(() => removeTenantResources(tenant.id))
+  const posted = await app.inject({ method: 'POST', url: '/api/tenants', headers: authHeaders(alice), payload: { plan: 'free' } })
+  t.equal(posted.statusCode, 202, posted.body)
+  created.push(posted.json<{ id: string }>().id)
   await waitFor('the instance to be routable', async () => sampleValue(await scrape(app), 'openclaw_cloud_tenant_spawn_duration_seconds_count') === 1, 30_000)
 
   const after = await scrape(app)

@@ -13,6 +13,9 @@ const STANDIN = 'openclaw-cloud/standin:latest'
 
 t.test('tenant lifecycle on the local Docker engine', async (t) => {
   if (!(await requireComponents(t, dockerComponent, dockerImage(STANDIN)))) return
+  // Before the app, so it runs after the app closed: a running reconciler would heal what it removes.
+  const created: string[] = []
+  t.teardown(async () => { for (const id of created) await removeTenantResources(id) })
   const app = await buildAuthApp(t, {
     installed: [scheduler, tenants],
     config: { tenantImage: STANDIN, tenantPlans: { free: { memory: 128 * 1024 ** 2 } }, reconcileInterval: 1000, orphanGrace: 500 }
@@ -21,10 +24,10 @@ t.test('tenant lifecycle on the local Docker engine', async (t) => {
   const alice = await signUp(app)
   const bob = await signUp(app)
 
-  const created = await app.inject({ method: 'POST', url: '/api/tenants', headers: authHeaders(alice), payload: { plan: 'free' } })
-  t.equal(created.statusCode, 202, created.body)
-  const tenant = created.json<{ id: string, slug: string, url: string }>()
-  t.teardown(() => removeTenantResources(tenant.id))
+  const posted = await app.inject({ method: 'POST', url: '/api/tenants', headers: authHeaders(alice), payload: { plan: 'free' } })
+  t.equal(posted.statusCode, 202, posted.body)
+  const tenant = posted.json<{ id: string, slug: string, url: string }>()
+  created.push(tenant.id)
   t.match(tenant.slug, /^tenant-[0-9a-z]{4}$/)
   t.equal(tenant.url, `http://${tenant.slug}.localhost:${new URL(app.config.publicUrl).port}`)
 
