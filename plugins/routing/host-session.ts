@@ -23,6 +23,9 @@ export interface HostCookies {
   readPending: (cookieValue: string | undefined, host: string) => PendingSignIn | null
 }
 
+/** Host sessions kept verified; past this, the oldest is forgotten (and checked again when it returns). */
+const VERIFIED_SESSIONS_KEPT = 10_000
+
 /** `__Host-` makes browsers refuse the cookie unless it is Secure, host-only and path=/ (over https). */
 export function createHostCookies ({ secret, secure }: { secret: Buffer, secure: boolean }): HostCookies {
   const key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'openclaw-cloud routing host cookies', 32))
@@ -30,6 +33,9 @@ export function createHostCookies ({ secret, secure }: { secret: Buffer, secure:
   const sessionName = `${prefix}oc_instance`
   const pendingName = `${prefix}oc_instance_signin`
   const mac = (payload: string): string => createHmac('sha256', key).update(payload).digest('base64url')
+  // Every proxied request carries the host session: a value checked once is not checked again
+  // (HMAC, decoding), only its host and expiry. Forged values are never kept.
+  const verifiedSessions = new Map<string, HostSession>()
 
   function verify<T extends { host: string, expiresAt: number }> (cookieValue: string | undefined, host: string): T | null {
     if (cookieValue === undefined) return null
@@ -52,8 +58,13 @@ export function createHostCookies ({ secret, secure }: { secret: Buffer, secure:
       return `${payload}.${mac(payload)}`
     },
     readSession: (cookieValue, host) => {
+      const known = cookieValue === undefined ? undefined : verifiedSessions.get(cookieValue)
+      if (known !== undefined) return known.host === host && known.expiresAt > Date.now() ? known : null
       const session = verify<HostSession>(cookieValue, host)
-      return session !== null && typeof session.userId === 'string' ? session : null
+      if (session === null || typeof session.userId !== 'string') return null
+      if (verifiedSessions.size >= VERIFIED_SESSIONS_KEPT) verifiedSessions.delete(verifiedSessions.keys().next().value!)
+      verifiedSessions.set(cookieValue!, session)
+      return session
     },
     readPending: (cookieValue, host) => {
       const pending = verify<PendingSignIn>(cookieValue, host)

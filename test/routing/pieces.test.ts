@@ -100,6 +100,11 @@ t.test('host cookies: signed, bound to their host, expiring', async (t) => {
   t.equal(cookies.readSession(cookies.sign({ host: 'alice', userId: 'u1', expiresAt: Date.now() - 1 }), 'alice'), null, 'expired')
   const other = createHostCookies({ secret: Buffer.alloc(32, 8), secure: true })
   t.equal(other.readSession(value, 'alice'), null, 'another server key')
+  // Checked sessions are remembered; their expiry still counts on every read.
+  const shortLived = cookies.sign({ host: 'alice', userId: 'u1', expiresAt: Date.now() + 100 })
+  t.match(cookies.readSession(shortLived, 'alice'), { userId: 'u1' }, 'valid while it lasts')
+  await new Promise((resolve) => setTimeout(resolve, 150))
+  t.equal(cookies.readSession(shortLived, 'alice'), null, 'a remembered session that expired is refused')
   t.match(cookies.setCookie(cookies.sessionName, value, 60), /^__Host-oc_instance=.*; Max-Age=60; Path=\/; HttpOnly; Secure; SameSite=Lax$/)
 })
 
