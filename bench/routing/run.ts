@@ -20,6 +20,7 @@ import { freePort } from '../../test/helpers/local-hosts.js'
 import type { RouterReady } from './router.js'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+const MODERATE_RATE = 1000
 const TSX = import.meta.resolve('tsx')
 const children: ChildProcess[] = []
 
@@ -116,6 +117,12 @@ http { access_log off; client_body_temp_path ${dir}/body; proxy_temp_path ${dir}
         rows.push([label, String(connections), target.name, result.requests.average.toFixed(0), result.latency.p50.toFixed(1), result.latency.p99.toFixed(1), String(failed)])
       }
     }
+  }
+  // Moderate load: a fixed rate well below every proxy's ceiling, so latency is each one's own work
+  // rather than queueing (the goal's "added p99 at moderate load").
+  for (const target of targets) {
+    const result = await autocannon({ url: `http://127.0.0.1:${target.port}/small`, connections: 10, overallRate: MODERATE_RATE, duration: SECONDS, headers: target.headers })
+    rows.push([`2 B at ${MODERATE_RATE}/s`, '10', target.name, result.requests.average.toFixed(0), result.latency.p50.toFixed(1), result.latency.p99.toFixed(1), String(result.non2xx + result.errors + result.timeouts)])
   }
   for (const connections of [10, 100]) {
     for (const target of targets) {

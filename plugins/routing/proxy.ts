@@ -6,7 +6,7 @@
 // is reached is the only thing that differs: TCP to its URL, or a connector (a box's tunnel).
 import { Agent, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { Transform, type Duplex, type Readable } from 'node:stream'
+import { Duplex, Transform, type Readable } from 'node:stream'
 import { createProxyServer } from 'http-proxy-3'
 import { Agent as PoolingAgent, Pool, type Dispatcher } from 'undici'
 import { stripResponseHopByHop } from './forwarded-headers.js'
@@ -84,22 +84,37 @@ function asSocket (connection: Duplex): Socket {
 const CONNECTOR_CLOSE_GRACE_MS = 5000
 
 /**
- * undici lets go of a connection after a complete `Connection: close` answer by destroying it
- * (with an informational "reset"). On a box's tunnel that would reset the stream (RST_STREAM) after
- * every request, and the box's HTTP/2 server closes a session that resets streams at a high rate
- * (Node's rapid-reset guard: a burst of 1000, then 33 per second). So such a connection is ended
- * instead and closes once the box ends its side too; an abort or an error still resets it.
+ * A connector's connection as undici gets it. undici lets go of a connection after a complete
+ * `Connection: close` answer by destroying it (with an informational "reset"). On a box's tunnel
+ * that would reset the stream (RST_STREAM) after every request, and the box's HTTP/2 server closes
+ * a session that resets streams at a high rate (Node's rapid-reset guard: a burst of 1000, then 33
+ * per second). So undici destroys this stand-in, an ordinary stream, and the connection underneath
+ * is ended instead, closing once the box ends its side too; an abort or an error still resets it.
  */
-function endsWhenDone (connection: Duplex): Duplex {
-  const reset = connection.destroy.bind(connection)
-  connection.destroy = (err?: Error) => {
-    if ((err as NodeJS.ErrnoException | undefined)?.code !== 'UND_ERR_INFO') return reset(err)
-    connection.end()
-    connection.resume()
-    setTimeout(() => reset(), CONNECTOR_CLOSE_GRACE_MS).unref()
-    return connection
-  }
-  return connection
+function endedWhenDone (connection: Duplex): Duplex {
+  const standIn = new Duplex({
+    read () { connection.resume() },
+    write (chunk: Buffer, encoding, done) { connection.write(chunk, encoding, done) },
+    final (done) { connection.end(done) },
+    destroy (err, done) {
+      if (!connection.destroyed) {
+        if (err !== null && (err as NodeJS.ErrnoException).code !== 'UND_ERR_INFO') connection.destroy(err)
+        else {
+          connection.end()
+          connection.resume()
+          const overdue = setTimeout(() => connection.destroy(), CONNECTOR_CLOSE_GRACE_MS).unref()
+          connection.once('close', () => { clearTimeout(overdue) })
+        }
+      }
+      done(err)
+    }
+  })
+  // Once undici has let go, what is still coming is drained so that the box's end can arrive.
+  connection.on('data', (chunk: Buffer) => { if (!standIn.destroyed && !standIn.push(chunk)) connection.pause() })
+  connection.once('end', () => { standIn.push(null) })
+  connection.on('error', (err) => { standIn.destroy(err) })
+  connection.once('close', () => { standIn.destroy() })
+  return standIn
 }
 
 /** An http.Agent for upgrades through a connector: each upgrade takes a connection of its own. */
@@ -132,7 +147,7 @@ export function createProxyEngine ({ upstreamTimeoutMs, bodyLimit }: { upstreamT
       // pipelining 0: no keep-alive, so a connection is never handed to a second request; the
       // connector decides how many may be open at once.
       const viaConnector = (_options: unknown, created: (...args: [Error, null] | [null, Socket]) => void): void => {
-        connect((err, connection) => { if (connection === undefined) created(err ?? new Error('no connection'), null); else created(null, asSocket(endsWhenDone(connection))) })
+        connect((err, connection) => { if (connection === undefined) created(err ?? new Error('no connection'), null); else created(null, asSocket(endedWhenDone(connection))) })
       }
       pool = new Pool(target, { connect: viaConnector, pipelining: 0, headersTimeout: upstreamTimeoutMs, bodyTimeout: upstreamTimeoutMs })
       connectorPools.set(connect, pool)
