@@ -182,8 +182,11 @@ export function createProxyEngine ({ upstreamTimeoutMs, bodyLimit }: { upstreamT
     // undici frames the body itself; Node's server answered any `Expect: 100-continue` already.
     delete headers['transfer-encoding']
     delete headers.expect
-    const aborted = new AbortController()
-    res.once('close', () => { if (!res.writableFinished) aborted.abort() })
+    // A client that leaves ends the upstream request too. undici takes any EventEmitter as an abort
+    // signal (it listens for 'abort'): the response itself serves, at a fraction of the cost of an
+    // AbortController per request.
+    let clientGone = false
+    res.once('close', () => { if (!res.writableFinished) { clientGone = true; res.emit('abort') } })
     let answered = false
     const send = (first: boolean): void => {
       dispatcher.stream({
@@ -192,7 +195,7 @@ export function createProxyEngine ({ upstreamTimeoutMs, bodyLimit }: { upstreamT
         method: req.method as Dispatcher.HttpMethod,
         headers: headers as Record<string, string | string[]>,
         body,
-        signal: aborted.signal
+        signal: res
       }, ({ statusCode, headers: answer }) => {
         answered = true
         counts.http.forwarded++
@@ -202,7 +205,7 @@ export function createProxyEngine ({ upstreamTimeoutMs, bodyLimit }: { upstreamT
       }, (err) => {
         if (err === null) return
         const code = (err as NodeJS.ErrnoException).code ?? ''
-        if (aborted.signal.aborted || res.destroyed) { counts.http['client-gone']++; onFailure('client-gone', err); return }
+        if (clientGone || res.destroyed) { counts.http['client-gone']++; onFailure('client-gone', err); return }
         // Once, on a new connection: another pooled one may be just as stale.
         if (first && !answered && body === null && RESENDABLE_METHODS.has(req.method ?? '') && CLOSED_UNDER_US.has(code)) { send(false); return }
         const failure: UpstreamFailure = err instanceof BodyTooLarge ? 'too-large' : TIMEOUTS.has(code) ? 'timeout' : 'unreachable'

@@ -5,7 +5,8 @@
 // keep-alive timeout plus its 1 s buffer; the router kept idle connections forever). Here, against
 // local upstreams: the router retires idle connections before 5 s, and a GET whose pooled connection
 // was closed under it is sent once more on a new connection, so every request of a burst after a
-// pause is answered; a POST is never sent twice.
+// pause is answered; a POST is never sent twice. And a request whose client left does not hold its
+// upstream connection.
 import http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import path from 'node:path'
@@ -84,6 +85,24 @@ t.test('pooled connections to an instance', async (t) => {
     await pause(2 * EXPIRED_MS)
     t.same(await burst(), expected, 'after a pause, every request of the burst is answered, none 502')
     t.ok(seen.resets > 0, `requests did go out on pooled connections that were closed under them (${seen.resets}), and were sent again`)
+  })
+
+  await t.test('a client that leaves before the answer: the request to the instance ends too', async (t) => {
+    let arrived = 0
+    let closed = 0
+    const upstream = http.createServer((req) => { arrived++; req.socket.once('close', () => { closed++ }) }) // never answers
+    const { origin, cookie } = await signedIn('left', await listen(upstream))
+    t.teardown(() => { upstream.closeAllConnections(); upstream.close() })
+    const before = app.instanceRouter.proxied.http['client-gone']
+    const { hostname, port } = new URL(origin)
+    const leaving = http.get({ host: '127.0.0.1', port, path: '/long-poll', headers: { host: `${hostname}:${port}`, cookie } })
+    leaving.on('error', () => undefined)
+    while (arrived === 0) await pause(20)
+    leaving.destroy()
+    const waited = Date.now()
+    while (closed === 0 && Date.now() - waited < 3000) await pause(20)
+    t.equal(closed, 1, 'the instance saw its request end')
+    t.equal(app.instanceRouter.proxied.http['client-gone'], before + 1, 'counted as client gone')
   })
 
   await t.test('a POST on a connection closed under the router is never sent twice', async (t) => {
