@@ -40,8 +40,8 @@ const DAY_MS = 86_400_000
 const MAX_BUFFERED = 100_000
 /** A TelemetrySample as the JSON the insert expands: device id, then the columns in SAMPLE_COLUMNS' order; times in ms. */
 type SampleRow = [string, number, number, number, number, number, number, number | null, string, number, number | null, number | null]
-/** device id, sample time, received time (ms), the message. */
-type LatestRow = [string, number, number, Telemetry]
+/** device id, sample time, received time (ms), the message (as JSON text: SQLite stores text as it is, but would render an object again). */
+type LatestRow = [string, number, number, string]
 
 function toRow (deviceId: string, t: Telemetry): SampleRow {
   return [deviceId, t.ts, t.cpu.percent, t.memory.usedBytes, t.memory.totalBytes, t.disk.usedBytes, t.disk.totalBytes,
@@ -64,7 +64,7 @@ const POSTGRESQL_INSERTS = {
   samples: `insert into device_telemetry (${SAMPLE_COLUMNS}) select e ->> 0, ${pgTime(1)}, (e ->> 2)::float8, (e ->> 3)::bigint, (e ->> 4)::bigint, ` +
     '(e ->> 5)::bigint, (e ->> 6)::bigint, (e ->> 7)::float8, e ->> 8, (e ->> 9)::int, (e ->> 10)::bigint, (e ->> 11)::bigint ' +
     `from jsonb_array_elements(?::jsonb) as e ${ON_SAMPLE_CONFLICT}`,
-  latest: `insert into device_telemetry_latest (${LATEST_COLUMNS}) select e ->> 0, ${pgTime(1)}, ${pgTime(2)}, e -> 3 from jsonb_array_elements(?::jsonb) as e ${ON_LATEST_CONFLICT}`
+  latest: `insert into device_telemetry_latest (${LATEST_COLUMNS}) select e ->> 0, ${pgTime(1)}, ${pgTime(2)}, (e ->> 3)::jsonb from jsonb_array_elements(?::jsonb) as e ${ON_LATEST_CONFLICT}`
 }
 
 export function createTelemetryStore (options: TelemetryOptions): TelemetryStore {
@@ -106,7 +106,7 @@ export function createTelemetryStore (options: TelemetryOptions): TelemetryStore
     ingest (deviceId, telemetry) {
       if (samples.length >= MAX_BUFFERED) samples.shift()
       samples.push(toRow(deviceId, telemetry))
-      latest.set(deviceId, [deviceId, telemetry.ts, now().getTime(), telemetry])
+      latest.set(deviceId, [deviceId, telemetry.ts, now().getTime(), JSON.stringify(telemetry)])
     },
     flush,
     prune,
