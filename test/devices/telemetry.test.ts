@@ -97,7 +97,9 @@ forEachDialect(t, 'a flush larger than one statement stores every sample and eve
   const id = (i: number): string => `ocb_${String(i).padStart(16, '0')}`
   for (let i = 0; i < boxes; i++) store.ingest(id(i), telemetry({ ts: start, cpu: { percent: i % 100 } }))
   store.ingest(id(0), telemetry({ ts: start, cpu: { percent: 0 } })) // a redelivery, in another statement than the first
-  store.ingest(id(7), telemetry({ ts: start + 10_000, cpu: { percent: 70 } }))
+  // Quotes, backslashes and non-ASCII in a box's strings arrive intact.
+  const tricky = telemetry({ ts: start + 10_000, cpu: { percent: 70 }, gateway: { status: 'running', restarts: 0, version: 'v"1\\2\'ü\n?' } })
+  store.ingest(id(7), tricky)
   await store.flush()
 
   const em = app.orm.em.fork()
@@ -105,6 +107,6 @@ forEachDialect(t, 'a flush larger than one statement stores every sample and eve
   t.equal(await em.count(LatestTelemetry, {}), boxes, 'a latest sample per box')
   const latest = await store.latest(id(7))
   t.equal(latest?.ts.getTime(), start + 10_000)
-  t.equal((latest?.data as unknown as Telemetry).cpu.percent, 70)
+  t.same(latest?.data, tricky)
   t.equal((await store.latest(id(boxes - 1)))?.ts.getTime(), start, 'the last box of the last statement')
 })
