@@ -58,7 +58,8 @@ export function parseJsonPayload<T extends TSchema> (schema: T, payload: Uint8Ar
   if (size > maxBytes) return { ok: false, issue: { path: '', message: `payload of ${size} bytes exceeds ${maxBytes}` } }
   let value: unknown
   try {
-    value = JSON.parse(typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8'))
+    // A view of the payload's bytes, not a copy.
+    value = JSON.parse(typeof payload === 'string' ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'))
   } catch {
     return { ok: false, issue: { path: '', message: 'not JSON' } }
   }

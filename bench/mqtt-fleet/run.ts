@@ -47,7 +47,7 @@ interface Target {
   command: (deviceId: string) => Promise<void>
   stop: () => Promise<void>
 }
-interface Result { connectPerSecond: number, messagesPerSecond: number, p50: number, p99: number, lost: number, rssMiB: number, connectCpu: number, telemetryCpu: number }
+interface Result { loadAtStart: number, connectPerSecond: number, messagesPerSecond: number, p50: number, p99: number, lost: number, rssMiB: number, connectCpu: number, telemetryCpu: number }
 
 /** Every socket is a descriptor: the server (or Mosquitto) holds one per box. */
 async function checkDescriptorLimit (): Promise<void> {
@@ -98,6 +98,8 @@ async function measure (target: Target, fleet: Fleet): Promise<Result> {
     Promise.all(boxes.map((child, i) => ask<BoxesReply>(child, request(i), (reply) => reply.kind === request(i).kind)))
   const slice = (i: number): [number, number] => [Math.floor(i * N / BOX_PROCESSES), Math.floor((i + 1) * N / BOX_PROCESSES)]
   try {
+    // The machine may be shared: each broker's figures are read against the load it ran under.
+    const loadAtStart = os.loadavg()[0]!
     let cpu = await cpuSeconds(target.pid)
     let started = performance.now()
     await all((i) => ({ kind: 'connect', port: target.port, ids: fleet.ids.slice(...slice(i)), passwords: fleet.passwords.slice(...slice(i)) }))
@@ -120,7 +122,7 @@ async function measure (target: Target, fleet: Fleet): Promise<Result> {
     rtts.sort((a, b) => a - b)
     const rssMiB = (await target.rss()) / 1024 / 1024
     await all(() => ({ kind: 'end' }))
-    return { connectPerSecond, messagesPerSecond, p50: quantile(rtts, 0.5), p99: quantile(rtts, 0.99), lost, rssMiB, connectCpu, telemetryCpu }
+    return { loadAtStart, connectPerSecond, messagesPerSecond, p50: quantile(rtts, 0.5), p99: quantile(rtts, 0.99), lost, rssMiB, connectCpu, telemetryCpu }
   } finally {
     for (const child of boxes) child.kill()
   }
@@ -218,6 +220,7 @@ try {
   console.log(row('command round trip p99 (ms)', (r) => r.p99, 1))
   console.log(`| commands without a result in ${COMMAND_TIMEOUT_MS / 1000} s | ${ours.lost} | ${theirs.lost} | |`)
   console.log(row('server RSS (MiB)', (r) => r.rssMiB, 1))
+  console.log(`| load average (1 min) as its run began | ${ours.loadAtStart.toFixed(2)} | ${theirs.loadAtStart.toFixed(2)} | |`)
   console.log(`\nrerun: npx tsx bench/mqtt-fleet/run.ts --boxes ${N} --messages ${MESSAGES} --commands ${COMMANDS} --box-processes ${BOX_PROCESSES}`)
 } finally {
   await rm(dir, { recursive: true, force: true })

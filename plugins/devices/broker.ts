@@ -101,15 +101,28 @@ export async function startBroker (options: BrokerOptions): Promise<DeviceBroker
       }
   const aedes = await Aedes.createBroker({
     ...cluster,
-    // The hooks are callback-style; each async function is adapted here, once.
+    // The hooks are callback-style; each of ours is adapted here, once.
     authenticate: (client, username, password, done) => {
       options.authenticate(client, username, password).then(() => done(null, true), (err: Error) => done(err as never, false))
     },
     authorizePublish: (client, packet, done) => {
-      options.acl.authorizePublish(client, packet).then(() => done(null), done)
+      try {
+        options.acl.authorizePublish(client, packet)
+      } catch (err) {
+        done(err as Error)
+        return
+      }
+      done(null)
     },
     authorizeSubscribe: (client, subscription, done) => {
-      options.acl.authorizeSubscribe(client, subscription).then((granted) => done(null, granted), (err: Error) => done(err))
+      let granted
+      try {
+        granted = options.acl.authorizeSubscribe(client, subscription)
+      } catch (err) {
+        done(err as Error)
+        return
+      }
+      done(null, granted)
     }
   })
 

@@ -4,6 +4,7 @@
 import fp from 'fastify-plugin'
 import { EventEmitter } from 'node:events'
 import { readFile } from 'node:fs/promises'
+import { databaseTarget } from '../../server/db.js'
 import type { ServerPlugin } from '../../server/plugins.js'
 import { StartupError } from '../../server/startup-error.js'
 import { commandsTopic, configTopic } from '../../protocol/topics.js'
@@ -45,7 +46,7 @@ const devicesPlugin = fp(async function devices (app) {
     await broker?.publish({ topic, payload: Buffer.from(payload), qos: 1, retain })
   }
 
-  const telemetry = createTelemetryStore({ orm, log, retentionDays: config.telemetryRetentionDays })
+  const telemetry = createTelemetryStore({ orm, dialect: databaseTarget(config.databaseUrl, config.dataDir).dialect, log, retentionDays: config.telemetryRetentionDays })
   const presence = createPresence({ orm, log, publish, isConnected: (id) => broker?.isConnected(id) ?? false })
   const commands = createCommands({
     orm,

@@ -10,7 +10,7 @@ import type { MikroORM } from '@mikro-orm/core'
 import type { KeyObject } from 'node:crypto'
 import { DEFAULT_CLOCK_TOLERANCE_SECONDS, verifyDeviceJwt } from '../../protocol/device-jwt.js'
 import { importPublicKey } from '../../protocol/device-keys.js'
-import { Device } from './entities.js'
+import type { Device } from './entities.js'
 import { gather } from './gather.js'
 
 export interface VerifierOptions {
@@ -25,14 +25,18 @@ export interface VerifierOptions {
 export type VerifyDeviceToken = (token: string) => Promise<string>
 
 type StoredDevice = Pick<Device, 'id' | 'publicKey' | 'state'>
+interface DeviceRow { id: string, public_key: string, state: Device['state'] }
 
 // Bounds the imported-key cache; past it the oldest keys are imported again when next needed.
 const MAX_CACHED_KEYS = 100_000
 
 export function createDeviceVerifier (options: VerifierOptions): VerifyDeviceToken {
+  // Plain SQL: through the entity manager this read cost ~300 µs of CPU (query building, entity
+  // bookkeeping), as SQL ~30 µs. It matters because a fleet's connects seldom arrive in the same
+  // turn of the event loop (the bench gathered one or two per query).
   const loadDevice = gather(async (ids) => {
-    const devices = await options.orm.em.fork().find(Device, { id: { $in: ids } }, { fields: ['id', 'publicKey', 'state'] })
-    return new Map(devices.map((device): [string, StoredDevice] => [device.id, device]))
+    const rows = await options.orm.em.getConnection().execute('select id, public_key, state from devices where id in (?)', [ids]) as DeviceRow[]
+    return new Map(rows.map((row): [string, StoredDevice] => [row.id, { id: row.id, publicKey: row.public_key, state: row.state }]))
   })
   const keys = new Map<string, KeyObject>()
   const keyOf = (encoded: string): KeyObject => {

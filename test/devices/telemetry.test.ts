@@ -1,8 +1,9 @@
 // Telemetry history: downsampling for charts (pure), the stored series, and retention.
 import t from 'tap'
 import { createTokenBucket } from '../../plugins/devices/limits.js'
-import { TelemetrySample } from '../../plugins/devices/entities.js'
+import { LatestTelemetry, TelemetrySample } from '../../plugins/devices/entities.js'
 import { chooseStep, downsample } from '../../plugins/devices/telemetry-query.js'
+import { createTelemetryStore } from '../../plugins/devices/telemetry.js'
 import type { Telemetry } from '../../protocol/payloads.js'
 import { telemetryTopic } from '../../protocol/topics.js'
 import { forEachDialect } from '../helpers/app.js'
@@ -85,4 +86,27 @@ forEachDialect(t, 'telemetry published by boxes is stored: every sample once, th
   const latest = await app.devices.telemetry.latest(boxes[0]!.id)
   t.equal(latest?.ts.getTime(), start + 20_000, 'a later flush replaces the latest sample')
   t.equal((latest?.data as unknown as Telemetry).cpu.percent, 40)
+})
+
+forEachDialect(t, 'a flush larger than one statement stores every sample and every box\'s latest', async (t, dialect) => {
+  const app = await startDevicesApp(t, { dialect })
+  const store = createTelemetryStore({ orm: app.orm, dialect, log: app.log, retentionDays: 30, flushIntervalMs: 3_600_000 })
+  t.teardown(() => store.close())
+  const start = Date.UTC(2026, 10, 28, 12)
+  const boxes = 2_500
+  const id = (i: number): string => `ocb_${String(i).padStart(16, '0')}`
+  for (let i = 0; i < boxes; i++) store.ingest(id(i), telemetry({ ts: start, cpu: { percent: i % 100 } }))
+  store.ingest(id(0), telemetry({ ts: start, cpu: { percent: 0 } })) // a redelivery, in another statement than the first
+  // Quotes, backslashes and non-ASCII in a box's strings arrive intact.
+  const tricky = telemetry({ ts: start + 10_000, cpu: { percent: 70 }, gateway: { status: 'running', restarts: 0, version: 'v"1\\2\'ü\n?' } })
+  store.ingest(id(7), tricky)
+  await store.flush()
+
+  const em = app.orm.em.fork()
+  t.equal(await em.count(TelemetrySample, {}), boxes + 1, 'every sample once')
+  t.equal(await em.count(LatestTelemetry, {}), boxes, 'a latest sample per box')
+  const latest = await store.latest(id(7))
+  t.equal(latest?.ts.getTime(), start + 10_000)
+  t.same(latest?.data, tricky)
+  t.equal((await store.latest(id(boxes - 1)))?.ts.getTime(), start, 'the last box of the last statement')
 })
