@@ -13,6 +13,7 @@ import { configTopic } from '../../protocol/topics.js'
 import { gatewayRoot } from '../../firmware/gateway/versions.js'
 import { startDevicesApp, registeredBoxCredentials } from '../devices/helpers.js'
 import { tempDir } from '../helpers/app.js'
+import type { Box } from '../../firmware/daemon.js'
 import { startSimulatedBox, until } from '../helpers/box-app.js'
 import { signUp } from '../helpers/auth.js'
 import { freePort } from '../helpers/process.js'
@@ -43,15 +44,12 @@ async function publishConfig (app: FastifyInstance, deviceId: string, config: De
   await app.devices.broker.publish({ topic: configTopic(deviceId), payload: Buffer.from(JSON.stringify(config)), qos: 1, retain: true })
 }
 
-t.test('upgrade-gateway installs, switches, rolls back and reports the running version', async (t) => {
-  const app = await startDevicesApp(t)
-  const dir = await tempDir(t, 'box-upgrade-')
-  const tarballs = join(dir, 'mirror')
-  await mkdir(tarballs)
-  await packOpenClaw(tarballs, '2026.9.6', true)
-  await packOpenClaw(tarballs, '2026.10.0', true)
-  await packOpenClaw(tarballs, '2026.11.0', false)
-  const { file, credentials } = await registeredBoxCredentials(app, dir)
+/**
+ * A registered box whose gateway is a packed `openclaw` from `tarballs`, installed with `npm`: started,
+ * on Wi-Fi, with its MQTT session up.
+ */
+async function onlineBoxWithPackedGateway (t: Parameters<typeof startSimulatedBox>[0], app: FastifyInstance, dir: string, tarballs: string, install: { npm: string, healthTimeoutMs: number, retryMs?: number }): Promise<{ box: Box, id: string, claimCode: string, port: number, dataDir: string }> {
+  const { file, credentials, claimCode } = await registeredBoxCredentials(app, dir)
   const id = credentials.deviceId
   const port = await freePort()
   const dataDir = join(dir, 'data')
@@ -61,11 +59,23 @@ t.test('upgrade-gateway installs, switches, rolls back and reports the running v
       args: ['{package}/openclaw.mjs', 'gateway'],
       port,
       healthPath: '/healthz',
-      install: { npm: 'npm', packageSpec: join(tarballs, 'openclaw-{version}.tgz'), cache: join(dir, 'npm-cache'), installTimeoutMs: 120_000, healthTimeoutMs: 8000 }
+      install: { packageSpec: join(tarballs, 'openclaw-{version}.tgz'), cache: join(dir, 'npm-cache'), installTimeoutMs: 120_000, ...install }
     }
   })
   await fetch(`${box.setupUrl}api/wifi`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ssid: 'HomeNet', password: 'correct horse battery' }) })
   await until('the MQTT session', () => app.devices.broker.isSubscribed(id, configTopic(id)), 30_000)
+  return { box, id, claimCode, port, dataDir }
+}
+
+t.test('upgrade-gateway installs, switches, rolls back and reports the running version', async (t) => {
+  const app = await startDevicesApp(t)
+  const dir = await tempDir(t, 'box-upgrade-')
+  const tarballs = join(dir, 'mirror')
+  await mkdir(tarballs)
+  await packOpenClaw(tarballs, '2026.9.6', true)
+  await packOpenClaw(tarballs, '2026.10.0', true)
+  await packOpenClaw(tarballs, '2026.11.0', false)
+  const { box, id, port, dataDir } = await onlineBoxWithPackedGateway(t, app, dir, tarballs, { npm: 'npm', healthTimeoutMs: 8000 })
 
   const upgrade = async (version: string): Promise<{ state: string, message?: string | null, output?: Record<string, unknown> | null }> => {
     const command = await app.devices.commands.create({ deviceId: id, name: 'upgrade-gateway', params: { version } })
@@ -165,25 +175,11 @@ t.test('a claimed box installs the cloud\'s desired version by itself, and backs
   const installsOf = async (version: string): Promise<number[]> => (await readFile(attempts, 'utf8').catch(() => '')).split('\n')
     .filter((line) => line.includes(`openclaw-${version}.tgz`)).map((line) => Number(line.split(' ')[0]))
 
-  const { file, credentials, claimCode: code } = await registeredBoxCredentials(app, dir)
-  const id = credentials.deviceId
-  const port = await freePort()
-  const dataDir = join(dir, 'data')
-  const box = await startSimulatedBox(t, file, dataDir, {
-    gateway: {
-      command: process.execPath,
-      args: ['{package}/openclaw.mjs', 'gateway'],
-      port,
-      healthPath: '/healthz',
-      install: { npm, packageSpec: join(tarballs, 'openclaw-{version}.tgz'), cache: join(dir, 'npm-cache'), installTimeoutMs: 120_000, healthTimeoutMs: 15_000, retryMs: 2000 }
-    }
-  })
+  const { box, id, claimCode: code, port } = await onlineBoxWithPackedGateway(t, app, dir, tarballs, { npm, healthTimeoutMs: 15_000, retryMs: 2000 })
   const runningVersion = async (): Promise<string | undefined> => {
     const answer = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined)
     return answer?.ok === true ? ((await answer.json()) as { version: string }).version : undefined
   }
-  await fetch(`${box.setupUrl}api/wifi`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ssid: 'HomeNet', password: 'correct horse battery' }) })
-  await until('the MQTT session', () => app.devices.broker.isSubscribed(id, configTopic(id)), 30_000)
   t.same(await installsOf('2026.9.6'), [], 'an unclaimed box downloads nothing')
 
   const owner = await signUp(app)
