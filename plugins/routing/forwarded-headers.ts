@@ -14,7 +14,6 @@ const IDENTITY_PREFIXES = ['x-forwarded-', 'x-auth-request-', 'x-openclaw-']
 /** Hop-by-hop headers of a plain request; an upgrade keeps `connection` and `upgrade`. */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']
 
-
 export const USER_HEADER = 'x-forwarded-user'
 
 export function isIdentityHeader (name: string): boolean {

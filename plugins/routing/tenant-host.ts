@@ -88,6 +88,12 @@ export function createTenantHost (options: TenantHostOptions) {
     return req.headers.cookie === undefined ? {} : parseCookie(req.headers.cookie) as Record<string, string>
   }
 
+  /** An upload the engine stopped past the body limit: 413, and the rest of it is not read. */
+  function cutOff (req: IncomingMessage, res: ServerResponse): void {
+    page(req, res, 'too-large', { connection: 'close' })
+    req.destroy()
+  }
+
   function redirect (res: ServerResponse, location: string, setCookie?: string[]): void {
     res.writeHead(302, { location, 'cache-control': 'no-store', ...(setCookie === undefined ? {} : { 'set-cookie': setCookie }) })
     res.end()
@@ -208,7 +214,8 @@ export function createTenantHost (options: TenantHostOptions) {
     }, () => { page(req, res, 'box-offline') })
     if (tunnel === null) return
     engine.web(req, res, tunnel, (failure) => {
-      if (failure === 'too-large') { page(req, res, 'too-large', { connection: 'close' }); req.destroy() } else if (failure !== 'client-gone') page(req, res, failure === 'timeout' ? 'gateway-timeout' : 'bad-gateway')
+      if (failure === 'too-large') cutOff(req, res)
+      else if (failure !== 'client-gone') page(req, res, failure === 'timeout' ? 'gateway-timeout' : 'bad-gateway')
     })
   }
 
@@ -278,7 +285,7 @@ export function createTenantHost (options: TenantHostOptions) {
     forwardHeaders(req, route, who, next, false)
     engine.web(req, res, next.upstream, (failure, err) => {
       if (failure === 'client-gone') return
-      if (failure === 'too-large') { page(req, res, 'too-large', { connection: 'close' }); req.destroy(); return }
+      if (failure === 'too-large') { cutOff(req, res); return }
       // The upstream's error code says why (ECONNREFUSED, ECONNRESET, ...); the path without its query, which may hold secrets.
       log.warn({ slug, method: req.method, path: url.split('?', 1)[0], failure, code: (err as NodeJS.ErrnoException).code, err: err.message }, 'proxied request failed')
       if (failure === 'unreachable' && route.kind === 'container') void table.refresh(route.tenantId)
