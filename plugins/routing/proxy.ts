@@ -8,7 +8,7 @@ import { Agent, type IncomingHttpHeaders, type IncomingMessage, type ServerRespo
 import type { Socket } from 'node:net'
 import { Duplex, Transform, type Readable } from 'node:stream'
 import { createProxyServer } from 'http-proxy-3'
-import { Agent as PoolingAgent, Pool, type Dispatcher } from 'undici'
+import { Agent as PoolingAgent, Client, Pool, type Dispatcher } from 'undici'
 import { stripResponseHopByHop } from './forwarded-headers.js'
 
 /** What went wrong: no connection or answer, no answer in time, the client left, a chunked body over the limit. */
@@ -188,8 +188,8 @@ export function createProxyEngine ({ upstreamTimeoutMs, bodyLimit }: { upstreamT
     let clientGone = false
     res.once('close', () => { if (!res.writableFinished) { clientGone = true; res.emit('abort') } })
     let answered = false
-    const send = (first: boolean): void => {
-      dispatcher.stream({
+    const send = (via: Dispatcher, first: boolean): void => {
+      via.stream({
         origin: upstream.target,
         path: req.url ?? '/',
         method: req.method as Dispatcher.HttpMethod,
@@ -203,17 +203,22 @@ export function createProxyEngine ({ upstreamTimeoutMs, bodyLimit }: { upstreamT
         res.writeHead(statusCode, answer as IncomingHttpHeaders)
         return res
       }, (err) => {
+        if (via !== dispatcher) void via.close()
         if (err === null) return
         const code = (err as NodeJS.ErrnoException).code ?? ''
         if (clientGone || res.destroyed) { counts.http['client-gone']++; onFailure('client-gone', err); return }
-        // Once, on a new connection: another pooled one may be just as stale.
-        if (first && !answered && body === null && RESENDABLE_METHODS.has(req.method ?? '') && CLOSED_UNDER_US.has(code)) { send(false); return }
+        // Once, on a new connection: another pooled one may be just as stale. (A connector's
+        // connections are all new.)
+        if (first && !answered && body === null && RESENDABLE_METHODS.has(req.method ?? '') && CLOSED_UNDER_US.has(code)) {
+          send(upstream.connect === undefined ? new Client(upstream.target, { pipelining: 0, headersTimeout: upstreamTimeoutMs, bodyTimeout: upstreamTimeoutMs }) : dispatcher, false)
+          return
+        }
         const failure: UpstreamFailure = err instanceof BodyTooLarge ? 'too-large' : TIMEOUTS.has(code) ? 'timeout' : 'unreachable'
         counts.http[failure]++
         onFailure(failure, err)
       })
     }
-    send(true)
+    send(dispatcher, true)
   }
 
   return {
